@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Where Debian puts OpenCV's headers; libopencv-imgproc-dev ships no pkg-config file.
+let openCVInclude = "-I/usr/include/opencv4"
+
+let package = Package(
+    name: "PhotoKiosk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "kiosk-server", targets: ["kiosk-server"]),
+        .library(name: "ImageKit", targets: ["ImageKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: System libraries and the C/C++ layer
+        .systemLibrary(
+            name: "CV4L2",
+            pkgConfig: "libv4l2",
+            providers: [.apt(["libv4l-dev"])]
+        ),
+        .target(
+            name: "CJPEG",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("jpeg")]
+        ),
+        .target(
+            name: "CVision",
+            cxxSettings: [
+                .unsafeFlags([openCVInclude, "-O2"]),
+                // dlib checks at link time that asserts are configured as in Debian's build.
+                .define("DLIB_DISABLE_ASSERTS"),
+            ],
+            linkerSettings: [
+                .linkedLibrary("opencv_imgproc"),
+                .linkedLibrary("opencv_core"),
+                .linkedLibrary("dlib"),
+                .linkedLibrary("blas"),
+                .linkedLibrary("lapack"),
+            ]
+        ),
+
+        // MARK: Swift modules
+        .target(name: "ImageKit", dependencies: ["CJPEG", "CVision"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit"]),
+
+        // MARK: Programs (wiring only)
+        .executableTarget(
+            name: "kiosk",
+            dependencies: [
+                "ImageKit", "KioskBenchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "kiosk-server",
+            dependencies: [
+                "ImageKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "ImageKitTests", dependencies: ["ImageKit"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

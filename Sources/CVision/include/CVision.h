@@ -1,0 +1,2 @@
+/* Umbrella header of the CVision module: one header per concern. */
+#include "cvision_image.h"

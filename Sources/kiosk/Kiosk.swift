@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Kiosk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "The photo station for diploma-registration photos.",
+        subcommands: []
+    )
+}
