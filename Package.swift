@@ -46,13 +46,15 @@ let package = Package(
 
         // MARK: Swift modules
         .target(name: "ImageKit", dependencies: ["CJPEG", "CVision"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit"]),
+        .target(name: "DataCache"),
+        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache"]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "ImageKit", "KioskBenchmarks",
+                "ImageKit", "DataCache", "KioskBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -66,7 +68,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "ImageKitTests", dependencies: ["ImageKit"]),
+        .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
     ],
     cxxLanguageStandard: .cxx17
 )
