@@ -23,6 +23,11 @@ let package = Package(
             pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]
         ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
         .target(
             name: "CJPEG",
             cSettings: [.unsafeFlags(["-O2"])],
@@ -45,7 +50,7 @@ let package = Package(
         ),
 
         // MARK: Swift modules
-        .target(name: "ImageKit", dependencies: ["CJPEG", "CVision"]),
+        .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache"]),

@@ -14,6 +14,7 @@ typedef struct {
     jmp_buf escape;
     int warnings;
     int last_warning_code;
+    int saw_end_of_data; /* the source ran dry: whatever fails afterwards is truncation */
     char last_warning[JMSG_LENGTH_MAX];
 } guarded_error;
 
@@ -27,6 +28,7 @@ static void on_message(j_common_ptr cinfo, int level) {
     if (level < 0) { /* a warning: corrupt data that libjpeg chose to skip */
         err->warnings++;
         err->last_warning_code = err->base.msg_code;
+        if (err->base.msg_code == JWRN_JPEG_EOF) err->saw_end_of_data = 1;
         err->base.format_message(cinfo, err->last_warning);
     }
 }
@@ -59,7 +61,7 @@ static int status_for_code(int code) {
 static cjpeg_result failure_from(j_common_ptr cinfo, guarded_error *err) {
     char text[JMSG_LENGTH_MAX];
     err->base.format_message(cinfo, text);
-    return make_result(status_for_code(err->base.msg_code), text);
+    return make_result(err->saw_end_of_data ? CJPEG_TRUNCATED : status_for_code(err->base.msg_code), text);
 }
 
 /* The IJG quality whose scaled standard luminance table is closest to the file's table. */
@@ -176,7 +178,7 @@ cjpeg_result cjpeg_decode_rgb(const uint8_t *data, size_t size, int32_t scale_de
     cjpeg_result r = make_result(CJPEG_OK, NULL);
     r.warnings = err.warnings;
     if (err.warnings) {
-        r.status = status_for_code(err.last_warning_code);
+        r.status = err.saw_end_of_data ? CJPEG_TRUNCATED : status_for_code(err.last_warning_code);
         snprintf(r.message, sizeof(r.message), "%s", err.last_warning);
     }
     return r;
