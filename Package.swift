@@ -52,7 +52,7 @@ let package = Package(
         // MARK: Swift modules
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
-        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision"]),
+        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache"]),
 
         // MARK: Programs (wiring only)
@@ -74,6 +74,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
+        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
     ],
     cxxLanguageStandard: .cxx17
 )

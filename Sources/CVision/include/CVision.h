@@ -1,2 +1,3 @@
 /* Umbrella header of the CVision module: one header per concern. */
 #include "cvision_image.h"
+#include "cvision_face.h"

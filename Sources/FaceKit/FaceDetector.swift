@@ -1,0 +1,166 @@
+import CVision
+import Foundation
+import ImageKit
+
+/// How `FaceDetector` searches an image.
+public struct FaceDetectionOptions: Sendable, Hashable, Codable {
+    /// The side of dlib's HOG search window: faces smaller than this are found only with
+    /// upsampling.
+    public static let detectorWindow = 80
+
+    /// Faces smaller than this many pixels (box side, in the image's own pixels) are not
+    /// reported (nil: every face the search finds). When it is larger than the 80-pixel
+    /// window and there is no upsampling, the search runs on a copy reduced by
+    /// `80 / minimumFaceSize`, which is proportionally faster.
+    public var minimumFaceSize: Int?
+    /// How many times dlib doubles the image before searching (0…3); each step finds faces
+    /// half as large (80 → 40 → 20 px) at about four times the cost.
+    public var upsampling: Int
+    /// Only this part of the image is searched (nil: all of it). Boxes are still in the
+    /// whole image's coordinates.
+    public var region: PixelRect?
+    /// Added to dlib's decision threshold: negative finds more (and more false) faces.
+    public var thresholdAdjustment: Double
+
+    public init(minimumFaceSize: Int? = nil, upsampling: Int = 0, region: PixelRect? = nil,
+                thresholdAdjustment: Double = 0) {
+        self.minimumFaceSize = minimumFaceSize
+        self.upsampling = upsampling
+        self.region = region
+        self.thresholdAdjustment = thresholdAdjustment
+    }
+
+    /// The factor the search image is scaled by before dlib sees it (≤ 1).
+    var reduction: Double {
+        guard upsampling == 0, let minimumFaceSize else { return 1 }
+        return min(1, Double(Self.detectorWindow) / Double(max(1, minimumFaceSize)))
+    }
+}
+
+/// A face found in an image.
+public struct DetectedFace: Sendable, Hashable, Codable {
+    /// dlib's detection box, in image pixels. It covers brows to chin, not the hair.
+    public var box: PixelRect
+    /// The 68 landmarks placed at full resolution inside `box`.
+    public var landmarks: FaceLandmarks
+    /// dlib's detection confidence (larger is surer; above 0 at the default threshold).
+    public var score: Double
+
+    public init(box: PixelRect, landmarks: FaceLandmarks, score: Double) {
+        self.box = box
+        self.landmarks = landmarks
+        self.score = score
+    }
+}
+
+/// A detection box without landmarks.
+public struct FaceBox: Sendable, Hashable, Codable {
+    public var rect: PixelRect
+    public var score: Double
+
+    public init(rect: PixelRect, score: Double) {
+        self.rect = rect
+        self.score = score
+    }
+}
+
+/// dlib's frontal face detector (HOG) and 68-point shape predictor.
+///
+/// Calls are serialised by a lock, so one detector may be shared; for parallel throughput
+/// give each thread its own detector (dlib's detector keeps scratch state per handle).
+public final class FaceDetector: @unchecked Sendable {
+    public let options: FaceDetectionOptions
+    private let detector: OpaquePointer
+    private let predictor: OpaquePointer
+    private let lock = NSLock()
+
+    /// Loads the 68-point model from `models`; throws `FaceError.missingModel` if absent.
+    public init(models: FaceModels = .standard, options: FaceDetectionOptions = .init()) throws(FaceError) {
+        try FaceError.requireModel(models.landmarks68)
+        guard let predictor = cvk_shape_predictor_load(models.landmarks68.path) else {
+            throw .library(operation: "loading \(models.landmarks68.path)", message: lastNativeError())
+        }
+        guard cvk_shape_predictor_parts(predictor) == Int32(FaceLandmarks.count) else {
+            cvk_shape_predictor_free(predictor)
+            throw .library(operation: "loading \(models.landmarks68.path)", message: "not a 68-point shape predictor")
+        }
+        guard let detector = cvk_face_detector_create() else {
+            cvk_shape_predictor_free(predictor)
+            throw .library(operation: "creating the face detector", message: lastNativeError())
+        }
+        self.detector = detector
+        self.predictor = predictor
+        self.options = options
+    }
+
+    deinit {
+        cvk_face_detector_free(detector)
+        cvk_shape_predictor_free(predictor)
+    }
+
+    /// Every face in `image`, most confident first, with its landmarks.
+    public func detect(in image: RGBImage) throws(FaceError) -> [DetectedFace] {
+        try detect(in: image, options: options)
+    }
+
+    /// Every face in `image` searched with `options`, most confident first.
+    public func detect(in image: RGBImage, options: FaceDetectionOptions) throws(FaceError) -> [DetectedFace] {
+        try faceBoxes(in: image, options: options).map { face throws(FaceError) in
+            DetectedFace(box: face.rect, landmarks: try landmarks(in: image, box: face.rect), score: face.score)
+        }
+    }
+
+    /// Detection boxes only, most confident first.
+    public func faceBoxes(in image: RGBImage, options: FaceDetectionOptions? = nil) throws(FaceError) -> [FaceBox] {
+        let options = options ?? self.options
+        let region = options.region.map { $0.intersection(image.bounds) } ?? image.bounds
+        guard !region.isEmpty else {
+            throw .invalidInput("the search region \(options.region!) lies outside the \(image.size) image")
+        }
+        let scale = options.reduction
+        var gray = image.cropped(to: region).grayscale()
+        if scale < 1 {
+            let size = PixelSize(width: max(1, Int((Double(region.width) * scale).rounded())),
+                                 height: max(1, Int((Double(region.height) * scale).rounded())))
+            gray = gray.resized(to: size, filter: .area)
+        }
+        let found = try searchBoxes(in: gray, upsampling: options.upsampling,
+                                    thresholdAdjustment: options.thresholdAdjustment, pyramidLevels: 0)
+        let sx = Double(region.width) / Double(gray.width), sy = Double(region.height) / Double(gray.height)
+        return found.map { face in
+            FaceBox(rect: PixelRect(x: region.x + Int((Double(face.rect.x) * sx).rounded()),
+                                    y: region.y + Int((Double(face.rect.y) * sy).rounded()),
+                                    width: Int((Double(face.rect.width) * sx).rounded()),
+                                    height: Int((Double(face.rect.height) * sy).rounded())),
+                    score: face.score)
+        }.filter { min($0.rect.width, $0.rect.height) >= options.minimumFaceSize ?? 0 }
+    }
+
+    /// The 68 landmarks of the face in `box` (image coordinates; the box may come from a
+    /// detector, a tracker, or the landmarks of an earlier frame).
+    public func landmarks(in image: RGBImage, box: PixelRect) throws(FaceError) -> FaceLandmarks {
+        var xy = [Double](repeating: 0, count: 2 * FaceLandmarks.count)
+        let status = lock.withLock {
+            image.withDlibImage { native in cvk_shape_predict(predictor, native, cvk_face_box(box), &xy) }
+        }
+        guard status == 0 else { throw .library(operation: "placing landmarks", message: lastNativeError()) }
+        return FaceLandmarks(points: (0..<FaceLandmarks.count).map { Point2D(x: xy[2 * $0], y: xy[2 * $0 + 1]) })
+    }
+
+    /// dlib's search over a grey image as it is, boxes in its coordinates.
+    func searchBoxes(in gray: GrayImage, upsampling: Int, thresholdAdjustment: Double,
+                     pyramidLevels: Int) throws(FaceError) -> [FaceBox] {
+        guard upsampling >= 0 && upsampling <= 3 else {
+            throw .invalidInput("upsampling must be 0…3, not \(upsampling)")
+        }
+        var boxes = [cvk_face_box](repeating: cvk_face_box(), count: 32)
+        let count = lock.withLock {
+            gray.withDlibImage { native in
+                cvk_face_detect(detector, native, Int32(upsampling), thresholdAdjustment, Int32(pyramidLevels),
+                                &boxes, Int32(boxes.count))
+            }
+        }
+        guard count >= 0 else { throw .library(operation: "face detection", message: lastNativeError()) }
+        return boxes.prefix(Int(count)).map { FaceBox(rect: $0.rect, score: $0.score) }
+    }
+}
