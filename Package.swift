@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "DataCache"),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache"]),
+        .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
@@ -74,6 +75,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
     ],
     cxxLanguageStandard: .cxx17
