@@ -53,14 +53,14 @@ let package = Package(
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "FaceKit"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "ImageKit", "DataCache", "KioskBenchmarks",
+                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

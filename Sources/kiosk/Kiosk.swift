@@ -5,6 +5,8 @@ struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "The photo station for diploma-registration photos.",
-        subcommands: []
+        subcommands: [
+            DetectCommand.self,
+        ]
     )
 }

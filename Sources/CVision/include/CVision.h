@@ -1,3 +1,4 @@
 /* Umbrella header of the CVision module: one header per concern. */
 #include "cvision_image.h"
 #include "cvision_face.h"
+#include "cvision_drawing.h"

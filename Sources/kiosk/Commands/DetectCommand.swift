@@ -1,0 +1,158 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+import ImageKit
+
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Find the faces in a photo and print where they are, how the head is turned, and the eyes and mouth.",
+        discussion: """
+            Exit status: 0 at least one face was found; 1 no face; 2 a file could not be read or a \
+            face model is missing (the message says which and how to get it).
+            """
+    )
+
+    @Argument(help: "The photo to look at (JPEG or PNG).")
+    var image: String
+
+    @Flag(help: "Print the result as JSON (boxes, all 68 points, measures).")
+    var json = false
+
+    @Option(help: "Write a copy of the photo with the boxes and points drawn on it (JPEG).")
+    var annotate: String?
+
+    @Option(help: "Another photo: say whether its main face is the same person as this photo's.")
+    var compare: String?
+
+    @Option(help: "Smallest face to report, in pixels (larger values search faster).")
+    var minFace: Int?
+
+    @Option(help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels.")
+    var upsample = 0
+
+    func run() throws {
+        let options = FaceDetectionOptions(minimumFaceSize: minFace, upsampling: upsample)
+        let photo = try readImage(image)
+        let other = try compare.map(readImage)
+        let detector = try orExit2 { try FaceDetector(options: options) }
+        let faces = try orExit2 { try detector.detect(in: photo) }
+        var comparison: FaceComparison?
+        if let other, let compare {
+            comparison = try compareMainFaces(photo, faces, other, name: compare, detector: detector)
+        }
+        let reports = faces.map { FaceReport(face: $0, imageSize: photo.size) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let output = DetectOutput(image: image, width: photo.width, height: photo.height, faces: reports,
+                                      comparison: comparison.map { ComparisonReport(other: compare!, $0) })
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        } else {
+            print("\(image): \(photo.size), \(faces.count) face\(faces.count == 1 ? "" : "s")")
+            for (i, report) in reports.enumerated() { print(report.text(index: i + 1)) }
+            if let comparison, let compare {
+                print(String(format: "compared with %@: distance %.3f (threshold %.2f): %@", compare,
+                             comparison.distance, comparison.threshold,
+                             comparison.isSamePerson ? "same person" : "different people"))
+            }
+        }
+        if let annotate { try writeAnnotated(photo, faces, to: annotate) }
+        if faces.isEmpty { throw ExitCode(1) }
+    }
+
+    private func compareMainFaces(_ photo: RGBImage, _ faces: [DetectedFace], _ other: RGBImage, name: String,
+                                  detector: FaceDetector) throws -> FaceComparison? {
+        let otherFaces = try orExit2 { try detector.detect(in: other) }
+        guard let mine = faces.first, let theirs = otherFaces.first else {
+            printError("cannot compare: no face in \(faces.isEmpty ? image : name)")
+            return nil
+        }
+        let encoder = try orExit2 { try FaceEncoder() }
+        return try orExit2 {
+            try encoder.descriptor(of: photo, faceBox: mine.box)
+                .compared(to: try encoder.descriptor(of: other, faceBox: theirs.box))
+        }
+    }
+
+    private func writeAnnotated(_ photo: RGBImage, _ faces: [DetectedFace], to path: String) throws {
+        var drawn = photo
+        for (i, face) in faces.enumerated() { drawn.annotate(face, label: "\(i + 1)") }
+        do {
+            try Data(JPEG.encode(drawn, options: JPEGEncodeOptions(quality: 92))).write(to: URL(fileURLWithPath: path))
+        } catch {
+            printError("cannot write \(path): \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    private func readImage(_ path: String) throws -> RGBImage {
+        try orExit2 { try ImageFile.read(URL(fileURLWithPath: path)) }
+    }
+
+    private func orExit2<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    private func printError(_ message: String) {
+        FileHandle.standardError.write(Data(("kiosk detect: " + message + "\n").utf8))
+    }
+}
+
+/// One face as `kiosk detect` prints it.
+struct FaceReport: Encodable {
+    var box: PixelRect
+    var score: Double
+    var measures: FaceMeasures
+    var landmarks: [Point2D]
+
+    init(face: DetectedFace, imageSize: PixelSize) {
+        box = face.box
+        score = face.score
+        measures = FaceMeasures(landmarks: face.landmarks, imageSize: imageSize)
+        landmarks = face.landmarks.points
+    }
+
+    func text(index: Int) -> String {
+        let m = measures
+        var lines = [String(format: "face %d: box %@, score %.2f, landmark box %@", index, box.description, score,
+                            m.landmarkBox.description)]
+        lines.append(String(format: "  eyes: right %@ left %@, distance %.1f px; openness (EAR) right %.2f left %.2f",
+                            m.rightEyeCenter.description, m.leftEyeCenter.description, m.interEyeDistance,
+                            m.rightEyeAspectRatio, m.leftEyeAspectRatio))
+        lines.append(String(format: "  mouth openness %.2f; chin %@", m.mouthOpenness, m.chin.description))
+        if let pose = m.pose {
+            lines.append(String(format: "  head: roll %+.1f° (eye line %+.1f°), yaw %+.1f°, pitch %+.1f° (fit error %.1f px)",
+                                pose.roll, m.roll, pose.yaw, pose.pitch, pose.reprojectionError))
+        } else {
+            lines.append(String(format: "  head: roll %+.1f° (eye line); yaw and pitch could not be fitted", m.roll))
+        }
+        lines.append("  points: " + landmarks.map(\.description).joined(separator: " "))
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct ComparisonReport: Encodable {
+    var other: String
+    var distance: Double
+    var threshold: Double
+    var samePerson: Bool
+
+    init(other: String, _ comparison: FaceComparison) {
+        self.other = other
+        distance = comparison.distance
+        threshold = comparison.threshold
+        samePerson = comparison.isSamePerson
+    }
+}
+
+struct DetectOutput: Encodable {
+    var image: String
+    var width: Int
+    var height: Int
+    var faces: [FaceReport]
+    var comparison: ComparisonReport?
+}
