@@ -128,11 +128,7 @@ public final class FaceDetector: @unchecked Sendable {
                                     thresholdAdjustment: options.thresholdAdjustment, pyramidLevels: 0)
         let sx = Double(region.width) / Double(gray.width), sy = Double(region.height) / Double(gray.height)
         return found.map { face in
-            FaceBox(rect: PixelRect(x: region.x + Int((Double(face.rect.x) * sx).rounded()),
-                                    y: region.y + Int((Double(face.rect.y) * sy).rounded()),
-                                    width: Int((Double(face.rect.width) * sx).rounded()),
-                                    height: Int((Double(face.rect.height) * sy).rounded())),
-                    score: face.score)
+            FaceBox(rect: face.rect.scaled(sx: sx, sy: sy, offsetX: region.x, offsetY: region.y), score: face.score)
         }.filter { min($0.rect.width, $0.rect.height) >= options.minimumFaceSize ?? 0 }
     }
 
