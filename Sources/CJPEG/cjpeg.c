@@ -238,3 +238,13 @@ cjpeg_result cjpeg_encode(const uint8_t *pixels, size_t stride, int32_t width, i
 }
 
 void cjpeg_free(void *buffer) { free(buffer); }
+
+const char *cjpeg_library_version(void) {
+#define CJPEG_STR2(x) #x
+#define CJPEG_STR(x) CJPEG_STR2(x)
+#ifdef LIBJPEG_TURBO_VERSION
+    return "libjpeg-turbo " CJPEG_STR(LIBJPEG_TURBO_VERSION) " (libjpeg API " CJPEG_STR(JPEG_LIB_VERSION) ")";
+#else
+    return "libjpeg (API " CJPEG_STR(JPEG_LIB_VERSION) ")";
+#endif
+}

@@ -41,6 +41,8 @@ using cvk::wrap;
 
 extern "C" const char *cvk_last_error(void) { return cvk::last_error.c_str(); }
 
+extern "C" const char *cvk_opencv_version(void) { return CV_VERSION; }
+
 extern "C" int cvk_convert_color(cvk_image src, cvk_image dst, int32_t code) {
     return guarded([&] {
         cv::Mat s = wrap(src), d = wrap(dst);

@@ -36,11 +36,22 @@ public struct BenchmarkContext: Sendable {
     public var warmup: Int
     /// The data cache filled by `scripts/fetch-test-data.sh`.
     public var dataCache: URL
+    /// When set, suites write the inputs they time here, so another program can time the
+    /// same operations on the same bytes (see scripts/bench_pillow.py).
+    public var inputsDirectory: URL?
 
-    public init(iterations: Int = 30, warmup: Int = 3, dataCache: URL) {
+    public init(iterations: Int = 30, warmup: Int = 3, dataCache: URL, inputsDirectory: URL? = nil) {
         self.iterations = iterations
         self.warmup = warmup
         self.dataCache = dataCache
+        self.inputsDirectory = inputsDirectory
+    }
+
+    /// Saves one input under `inputsDirectory`, if there is one.
+    public func writeInput(_ name: String, _ bytes: [UInt8]) throws {
+        guard let inputsDirectory else { return }
+        try FileManager.default.createDirectory(at: inputsDirectory, withIntermediateDirectories: true)
+        try Data(bytes).write(to: inputsDirectory.appendingPathComponent(name))
     }
 
     /// Times `body` `iterations` times after `warmup` untimed runs.

@@ -5,6 +5,6 @@ struct KioskServer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-server",
         abstract: "The central server that collects photos from the stations.",
-        subcommands: []
+        subcommands: [InspectCommand.self]
     )
 }

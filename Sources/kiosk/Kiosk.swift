@@ -6,6 +6,9 @@ struct Kiosk: ParsableCommand {
         commandName: "kiosk",
         abstract: "The photo station for diploma-registration photos.",
         subcommands: [
+            DemoCommand.self,
+            DoctorCommand.self,
+            BenchCommand.self,
             DetectCommand.self,
         ]
     )

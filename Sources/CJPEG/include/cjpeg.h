@@ -65,6 +65,9 @@ cjpeg_result cjpeg_encode(const uint8_t *pixels, size_t stride, int32_t width, i
 
 void cjpeg_free(void *buffer);
 
+/* "libjpeg-turbo 2.1.5 (libjpeg API 6.2)" or similar, from the headers this was built with. */
+const char *cjpeg_library_version(void);
+
 #ifdef __cplusplus
 }
 #endif

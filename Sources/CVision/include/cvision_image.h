@@ -58,6 +58,9 @@ typedef enum {
 /* The message of the last failed call on this thread. */
 const char *cvk_last_error(void);
 
+/* OpenCV's version string, e.g. "4.6.0". */
+const char *cvk_opencv_version(void);
+
 int cvk_convert_color(cvk_image src, cvk_image dst, int32_t code);
 /* Packed YUYV (YUY2), BT.601 limited range, to RGB. src is 2 bytes per pixel. */
 int cvk_yuyv_to_rgb(const uint8_t *src, int32_t width, int32_t height, int64_t stride, cvk_image dst);

@@ -1,0 +1,29 @@
+# Photo Kiosk: the two commands a new machine needs are `make demo` and `make test`.
+# Both install what is missing (Debian packages, test data in ~/.cache/photo-kiosk).
+
+SWIFT ?= swift
+
+.PHONY: demo test bench setup data build clean-data
+
+## Build in release mode and run the station's demo on built-in defaults (no camera needed).
+demo: setup data
+	$(SWIFT) build -c release --product kiosk
+	.build/release/kiosk demo
+
+## Build and run every test.
+test: setup data
+	scripts/test.sh
+
+## Measure speed (release build), with Pillow timed on the same inputs for comparison.
+bench: setup data
+	$(SWIFT) build -c release --product kiosk
+	scripts/bench.sh
+
+setup:
+	scripts/setup.sh
+
+data:
+	scripts/fetch-test-data.sh
+
+build: setup
+	$(SWIFT) build -c release

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the station builds and tests with, when they are missing.
+# Safe to run again: it only calls apt-get when something is absent.
+set -euo pipefail
+
+packages=(
+    pkg-config
+    libv4l-dev            # camera (V4L2)
+    libjpeg-dev           # JPEG codec (libjpeg-turbo on Debian)
+    libpng-dev            # PNG reading
+    libsqlite3-dev        # the station's local store (through GRDB)
+    libopencv-imgproc-dev # image operations, segmentation
+    libopencv-calib3d-dev # head pose (solvePnP)
+    libdlib-dev libblas-dev liblapack-dev # faces
+    libdlib-data          # the 68-point landmark model
+    python3-pip           # scripts/fetch-test-data.sh downloads test data with pip
+    libimage-exiftool-perl # tests read the photo's density back with exiftool
+    tmux                  # the terminal screen test
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: run as root or install sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

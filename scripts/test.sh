@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test run: unit and integration tests on the host, then the camera tests
+# against a real V4L2 driver in a small VM, then the terminal screen test in tmux.
+# `make test` runs this after setup and the test-data fetch; CI runs `make test`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+status=0
+
+echo "== build (debug, with tests)"
+swift build --build-tests -j "$jobs" || exit 1
+
+echo "== swift test"
+swift test --skip-build || status=1
+
+for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh; do
+    [ -x "$extra" ] || continue
+    echo "== $extra"
+    "$extra"
+    rc=$?
+    if [ $rc -eq 77 ]; then
+        echo "!! SKIPPED: $extra could not run here (see the reason above)"
+    elif [ $rc -ne 0 ]; then
+        echo "!! FAILED: $extra (exit $rc)"
+        status=1
+    fi
+done
+
+exit $status
