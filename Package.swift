@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "DataCache"),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "FaceKit"]),
+        .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 
         // MARK: Programs (wiring only)
@@ -75,6 +76,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
     ],
