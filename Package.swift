@@ -52,8 +52,9 @@ let package = Package(
         // MARK: Swift modules
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
+        .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "FaceKit"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "FaceKit", "Capture"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 
@@ -61,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit",
+                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit", "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -76,6 +77,9 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "ImageKit", "DataCache"]),
+        // Needs a real V4L2 device (vivid in the VM of scripts/vm/run-capture-tests.sh).
+        .testTarget(name: "CaptureDeviceTests", dependencies: ["Capture", "ImageKit"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),

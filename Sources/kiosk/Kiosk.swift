@@ -6,6 +6,9 @@ struct Kiosk: ParsableCommand {
         commandName: "kiosk",
         abstract: "The photo station for diploma-registration photos.",
         subcommands: [
+            DevicesCommand.self,
+            SnapshotCommand.self,
+            RecordCommand.self,
             DemoCommand.self,
             DoctorCommand.self,
             BenchCommand.self,

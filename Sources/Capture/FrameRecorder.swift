@@ -1,0 +1,37 @@
+import Foundation
+import ImageKit
+
+extension Frame {
+    /// The frame as a JPEG file: an MJPEG frame's own bytes (no second compression), other
+    /// formats converted and encoded.
+    public func jpegData(quality: Int = 95) throws -> [UInt8] {
+        if pixelFormat.isCompressed { return bytes.withUnsafeBytes { Array($0) } }
+        return try JPEG.encode(rgbImage(), options: JPEGEncodeOptions(quality: quality))
+    }
+}
+
+/// Writes frames into a folder as numbered JPEG files that `replay:FOLDER` plays back in order.
+public struct FrameRecorder: Sendable {
+    public let folder: URL
+    public private(set) var written = 0
+
+    /// Creates the folder; refuses one that already holds recorded frames, so that two
+    /// recordings never interleave.
+    public init(folder: URL) throws {
+        self.folder = folder
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let existing = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter { $0.hasPrefix("frame-") }
+        guard existing.isEmpty else {
+            throw CaptureError.recordingFolderInUse(path: folder.path, frames: existing.count)
+        }
+    }
+
+    /// Writes the frame as `frame-NNNNNN.jpg` and returns its location.
+    @discardableResult
+    public mutating func write(_ frame: Frame, quality: Int = 90) throws -> URL {
+        let url = folder.appendingPathComponent(String(format: "frame-%06d.jpg", written + 1))
+        try Data(frame.jpegData(quality: quality)).write(to: url)
+        written += 1
+        return url
+    }
+}

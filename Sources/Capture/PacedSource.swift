@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// Produces the frame with a given index for a `PacedSource`.
+protocol FrameGenerator: Sendable {
+    var name: String { get }
+    /// How many frames there are, or nil for an endless source.
+    var frameCount: Int? { get }
+    /// The image of frame `index` (already wrapped around for looping sources).
+    func frame(at index: Int) throws -> (format: FourCC, width: Int, height: Int, bytesPerLine: Int, bytes: [UInt8])
+}
+
+/// A source that makes its frames on demand at a fixed rate, as a camera would, and drops
+/// the ones the consumer was too slow for. Replay and the test pattern are built on it.
+public final class PacedSource: FrameSource {
+    public let name: String
+    private let generator: any FrameGenerator
+    private let loops: Bool
+    private struct State {
+        var pacer: FramePacer
+        var statistics = FrameStatistics()
+        var stopped = false
+    }
+    private let state: Mutex<State>
+
+    init(generator: any FrameGenerator, fps: Double, loops: Bool) {
+        self.generator = generator
+        self.loops = loops
+        name = generator.name
+        state = Mutex(State(pacer: FramePacer(fps: fps)))
+    }
+
+    public var statistics: FrameStatistics { state.withLock { $0.statistics } }
+
+    public func stop() { state.withLock { $0.stopped = true } }
+
+    public func nextFrame(timeout: Duration) throws -> Frame {
+        // The consumer is a single loop; pacing under the lock keeps the counters exact.
+        let (index, due): (Int64, MonotonicTime) = try state.withLock { state in
+            guard !state.stopped else { throw CaptureError.stopped(source: name) }
+            guard let next = state.pacer.next(timeout: timeout) else {
+                throw CaptureError.timeout(source: name, seconds: timeout.secondsValue)
+            }
+            if let count = generator.frameCount, !loops, next.index >= count {
+                let lastDelivered = next.index - next.skipped - 1
+                state.statistics.dropped += max(0, count - 1 - Int(lastDelivered))
+                state.stopped = true
+                throw CaptureError.endOfStream(source: name)
+            }
+            state.statistics.delivered += 1
+            state.statistics.dropped += Int(next.skipped)
+            return (next.index, next.due)
+        }
+        let position = generator.frameCount.map { Int(index % Int64($0)) } ?? Int(index)
+        let image = try generator.frame(at: position)
+        return Frame(pixelFormat: image.format, width: image.width, height: image.height,
+                     bytesPerLine: image.bytesPerLine, timestamp: due, sequence: UInt64(index),
+                     bytes: FrameBytes(image.bytes))
+    }
+}

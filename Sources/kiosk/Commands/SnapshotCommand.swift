@@ -1,0 +1,73 @@
+import ArgumentParser
+import Capture
+import Foundation
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Take one full-resolution picture with the camera and save it as a JPEG file."
+    )
+
+    @Option(name: .shortAndLong, help: "Camera or source: /dev/video0, /dev/kiosk-camera, usb:046d:0825, replay:DIR, pattern: (default: the station camera).")
+    var device: String?
+
+    @Option(name: .shortAndLong, help: "Where to save the picture (.jpg).")
+    var output: String
+
+    @Option(help: "Frames to let pass first, so that automatic exposure settles.")
+    var warmup = 10
+
+    @Option(help: "Pixel format to ask the camera for, e.g. YUYV or MJPG (default: MJPG if offered).")
+    var format: String?
+
+    func validate() throws {
+        guard ["jpg", "jpeg"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("the output must be a .jpg file, got \(output)")
+        }
+        guard (0...300).contains(warmup) else { throw ValidationError("--warmup must be 0…300 frames") }
+        if let format, FourCC(string: format) == nil { throw ValidationError("--format must be a pixel format code like YUYV or MJPG") }
+    }
+
+    func run() throws {
+        let request = ModeRequest(pixelFormat: format.flatMap { FourCC(string: $0) }, minimumFPS: 0)
+        let source = try CaptureCommandSupport.open(device, mode: request)
+        defer { source.stop() }
+        var frame = try CaptureCommandSupport.next(from: source)
+        for _ in 0..<warmup { frame = try CaptureCommandSupport.next(from: source) }
+        let url = URL(fileURLWithPath: output)
+        do {
+            try Data(frame.jpegData()).write(to: url)
+        } catch let error as CocoaError {
+            CaptureCommandSupport.fail("cannot write \(output): \(error.localizedDescription); check the folder exists and is writable")
+        }
+        print("saved \(output): \(frame.pixelFormat) \(frame.width)×\(frame.height) from \(source.name)")
+    }
+}
+
+/// Opening sources and waiting for frames the way the camera commands need it.
+enum CaptureCommandSupport {
+    static func open(_ device: String?, mode: ModeRequest) throws -> any FrameSource {
+        do {
+            let spec = try device.map { try SourceSpec(parsing: $0) } ?? SourceSpec.defaultCamera()
+            return try spec.open(mode: mode)
+        } catch let error as CaptureError {
+            fail("\(error)")
+        }
+    }
+
+    /// The next frame, waiting through a short disconnection; a camera that stays away ends
+    /// the command with its message.
+    static func next(from source: any FrameSource, patience: Duration = .seconds(10)) throws -> Frame {
+        do {
+            return try source.nextFrame(timeout: patience)
+        } catch let error as CaptureError {
+            if case .disconnected = error, let frame = try? source.nextFrame(timeout: patience) { return frame }
+            fail("\(error)")
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("kiosk: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}

@@ -1,0 +1,191 @@
+@testable import Capture
+import Foundation
+import ImageKit
+import Testing
+
+/// The vivid device these tests drive, when there is one: the VM of
+/// `scripts/vm/run-capture-tests.sh` loads vivid as one webcam-like capture node.
+enum Vivid {
+    static let path = ProcessInfo.processInfo.environment["KIOSK_V4L2_DEVICE"] ?? "/dev/video0"
+    static var available: Bool {
+        let node = URL(fileURLWithPath: path).resolvingSymlinksInPath().lastPathComponent
+        let name = try? String(contentsOfFile: "/sys/class/video4linux/\(node)/name", encoding: .utf8)
+        return name?.contains("vivid") == true
+    }
+    static let missingMessage = "needs a vivid V4L2 device at \(path): run scripts/vm/run-capture-tests.sh"
+    /// The module file and options to reload vivid with (set by the VM script).
+    static let module = ProcessInfo.processInfo.environment["KIOSK_VIVID_MODULE"]
+    static let moduleOptions = ProcessInfo.processInfo.environment["KIOSK_VIVID_OPTIONS"] ?? ""
+
+    /// YUYV 640×480 at 25 fps: the fastest vivid offers at that size.
+    static func camera(settings: CameraSettings = CameraSettings()) throws -> V4L2Camera {
+        let camera = V4L2Camera(address: .path(path),
+                                request: ModeRequest(pixelFormat: .yuyv, width: 640, height: 480, minimumFPS: 25),
+                                settings: settings)
+        try camera.start()
+        return camera
+    }
+
+    static func writeSysfs(_ file: String, _ value: String) throws {
+        try Data(value.utf8).write(to: URL(fileURLWithPath: file))
+    }
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// Takes frames until the camera reports the disconnection (frames already filled may
+/// still arrive first).
+private func expectDisconnection(_ camera: V4L2Camera, sourceLocation: SourceLocation = #_sourceLocation) {
+    for _ in 0..<10 {
+        do {
+            _ = try camera.nextFrame(timeout: .seconds(3))
+        } catch CaptureError.disconnected {
+            if case .disconnected = camera.state { return }
+        } catch {
+            Issue.record("expected a disconnection, got: \(error)", sourceLocation: sourceLocation)
+            return
+        }
+    }
+    Issue.record("the camera never reported the disconnection", sourceLocation: sourceLocation)
+}
+
+@Suite("V4L2 capture on vivid", .serialized, .enabled(if: Vivid.available, Comment(rawValue: Vivid.missingMessage)))
+struct VividCameraTests {
+    @Test func listsTheCameraWithFormatsSizesRatesAndControls() throws {
+        let (cameras, _) = DeviceDirectory.system.cameras(includeControls: true)
+        let vivid = try #require(cameras.first { $0.path == Vivid.path })
+        #expect(vivid.driver == "vivid")
+        let yuyv = try #require(vivid.formats.first { $0.pixelFormat == .yuyv })
+        let vga = try #require(yuyv.sizes.first { $0.width == 640 && $0.height == 480 })
+        #expect(vga.framesPerSecond.first == 25)
+        #expect(!vivid.formats.contains { $0.pixelFormat == .mjpeg }, "vivid has no MJPEG; MJPEG is tested by replay")
+        #expect(vivid.defaultMode?.pixelFormat == .yuyv)
+        #expect((vivid.defaultMode?.framesPerSecond ?? 0) >= 30)
+        let ids = Set(vivid.controls?.map(\.id) ?? [])
+        #expect(ids.isSuperset(of: [CameraControl.brightness.id, CameraControl.gain.id, CameraControl.autoGain.id]))
+    }
+
+    @Test func streamsAtTheNegotiatedRateWithoutLosingFrames() throws {
+        let camera = try Vivid.camera()
+        defer { camera.stop() }
+        #expect(camera.mode == CaptureMode(pixelFormat: .yuyv, width: 640, height: 480, framesPerSecond: 25))
+        let first = try camera.nextFrame(timeout: .seconds(3))
+        #expect(first.bytes.isLent, "frames lend the driver's buffer instead of copying it")
+        let image = try first.rgbImage()
+        #expect(image.width == 640 && image.height == 480)
+        let (firstSequence, firstTime) = (first.sequence, first.timestamp)
+        var last = first
+        for _ in 0..<30 {
+            let frame = try camera.nextFrame(timeout: .seconds(3))
+            #expect(frame.sequence == last.sequence + 1, "sequence \(last.sequence) was followed by \(frame.sequence)")
+            last = frame
+        }
+        #expect(camera.statistics.dropped == 0)
+        // The driver's timestamps, not this process's speed, give the rate.
+        let interval = (last.timestamp - firstTime).secondsValue / Double(last.sequence - firstSequence)
+        #expect(abs(interval - 0.040) < 0.004, "mean frame interval \(interval) s, negotiated 25 fps")
+    }
+
+    @Test func controlsAreSetAndReadBackAndMissingOnesAreReportedNotFatal() throws {
+        let camera = try Vivid.camera()
+        defer { camera.stop() }
+        let reports = try camera.apply(CameraSettings(exposure: .automatic, whiteBalance: .manual(4500),
+                                                      gain: .manual(100), focus: .automatic, brightness: 200,
+                                                      powerLineHz: 50))
+        func outcome(_ control: CameraControl) -> ControlReport.Outcome? { reports.first { $0.control == control }?.outcome }
+        #expect(outcome(.brightness) == .set(200))
+        #expect(outcome(.autoGain) == .set(0))
+        #expect(outcome(.gain) == .set(100))
+        // vivid has no exposure, white-balance, focus or power-line controls.
+        for missing in [CameraControl.exposureAuto, .autoWhiteBalance, .focusAuto, .powerLineFrequency] {
+            #expect(outcome(missing) == .missing, "\(missing)")
+        }
+        #expect(try camera.value(of: .brightness) == 200)
+        #expect(try camera.value(of: .exposure) == nil)
+        _ = try camera.nextFrame(timeout: .seconds(3))
+    }
+
+    @Test func theLockFreezesTheAutomaticsAndUnlockGivesThemBack() throws {
+        let camera = try Vivid.camera(settings: CameraSettings(gain: .automatic))
+        defer { camera.stop() }
+        // vivid's automatic gain moves once a second: show that it moves before freezing it.
+        let before = try camera.value(of: .gain)
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try camera.value(of: .gain) != before, "vivid's automatic gain should change by itself")
+        let reports = try camera.lockExposureAndWhiteBalance()
+        #expect(reports.contains(ControlReport(control: .exposureAuto, outcome: .missing)))
+        #expect(reports.contains(ControlReport(control: .autoWhiteBalance, outcome: .missing)))
+        #expect(reports.contains(ControlReport(control: .autoGain, outcome: .set(0))))
+        #expect(camera.isLocked)
+        let frozen = try camera.value(of: .gain)
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try camera.value(of: .gain) == frozen)
+        _ = try camera.nextFrame(timeout: .seconds(3))
+        let unlocked = try camera.unlockExposureAndWhiteBalance()
+        #expect(unlocked == [ControlReport(control: .autoGain, outcome: .set(1))])
+        #expect(!camera.isLocked)
+    }
+
+    @Test func aSecondUserOfTheCameraIsToldItIsBusy() throws {
+        let camera = try Vivid.camera()
+        defer { camera.stop() }
+        #expect(throws: CaptureError.busy(path: Vivid.path)) { try Vivid.camera() }
+    }
+
+    @Test func aDisconnectionIsAStateAndTheCameraResumesWithItsModeAndLock() throws {
+        let camera = try Vivid.camera(settings: CameraSettings(gain: .automatic, brightness: 190))
+        defer { camera.stop() }
+        _ = try camera.nextFrame(timeout: .seconds(3))
+        try camera.lockExposureAndWhiteBalance()
+        let frozen = try #require(try camera.value(of: .gain))
+        let mode = camera.mode
+        let disconnect = try #require(try camera.controls().first { $0.name == "Disconnect" })
+        try camera.setControl(id: disconnect.id, to: 1)
+        expectDisconnection(camera)
+        let frame = try camera.nextFrame(timeout: .seconds(10))
+        #expect(camera.statistics.reconnections == 1)
+        #expect(camera.mode == mode && frame.width == 640)
+        #expect(try camera.value(of: .autoGain) == 0, "the lock survives the reconnection")
+        #expect(try camera.value(of: .gain) == frozen)
+        #expect(try camera.value(of: .brightness) == 190)
+    }
+
+    @Test func anUnpluggedCameraWaitsWithoutHangingAndComesBackWhenRebound() throws {
+        let camera = try Vivid.camera(settings: CameraSettings(brightness: 180))
+        defer { camera.stop() }
+        _ = try camera.nextFrame(timeout: .seconds(3))
+        let driver = "/sys/bus/platform/drivers/vivid"
+        try Vivid.writeSysfs("\(driver)/unbind", "vivid.0")
+        expectDisconnection(camera)
+        #expect(throws: CaptureError.self, "while unplugged, every call ends within its timeout") {
+            try camera.nextFrame(timeout: .milliseconds(500))
+        }
+        try Vivid.writeSysfs("\(driver)/bind", "vivid.0")
+        let frame = try camera.nextFrame(timeout: .seconds(10))
+        #expect(frame.width == 640)
+        #expect(camera.statistics.reconnections == 1)
+        #expect(try camera.value(of: .brightness) == 180, "settings are applied again to the new device")
+    }
+
+    @Test(.enabled(if: Vivid.module != nil, "set KIOSK_VIVID_MODULE to the vivid.ko to reload"))
+    func reloadingTheDriverIsSurvivedToo() throws {
+        let camera = try Vivid.camera()
+        defer { camera.stop() }
+        _ = try camera.nextFrame(timeout: .seconds(3))
+        // An unbind makes the camera close its handle, which lets the module go.
+        try Vivid.writeSysfs("/sys/bus/platform/drivers/vivid/unbind", "vivid.0")
+        expectDisconnection(camera)
+        #expect(try Vivid.run(["rmmod", "vivid"]) == 0)
+        let options = Vivid.moduleOptions.split(separator: " ").map(String.init)
+        #expect(try Vivid.run(["insmod", Vivid.module!] + options) == 0)
+        _ = try camera.nextFrame(timeout: .seconds(10))
+        #expect(camera.statistics.reconnections == 1)
+    }
+}
