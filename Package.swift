@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit", "Capture",
+                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit", "Capture", "PhotoStandard", "Guidance", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -1,4 +1,5 @@
 import FaceKit
+import Foundation
 import ImageKit
 import PhotoStandard
 
@@ -48,8 +49,9 @@ public final class FrameAnalyzer: @unchecked Sendable {
             return measures
         }
         let landmarks = main.landmarks
-        let face = FaceObservation(box: main.box, landmarks: landmarks,
-                                   measures: FaceMeasures(landmarks: landmarks, imageSize: image.size))
+        var faceMeasures = FaceMeasures(landmarks: landmarks, imageSize: image.size)
+        faceMeasures.pose = faceMeasures.pose.map { Self.towardsCamera($0, landmarks: landmarks, imageSize: image.size) }
+        let face = FaceObservation(box: main.box, landmarks: landmarks, measures: faceMeasures)
         measures.face = face
         let faceRect = landmarks.boundingBox.intersection(gray.bounds)
         measures.exposure = ImageMeasures.mean(gray, in: faceRect) ?? 0
@@ -81,6 +83,22 @@ public final class FrameAnalyzer: @unchecked Sendable {
             }
         }
         return try detector.detect(in: image, options: FaceDetectionOptions())
+    }
+
+    /// The pose against the line from the face to the camera rather than the camera's axis.
+    ///
+    /// The student is asked to look into the lens; a face above or beside the image centre
+    /// that does so is turned by the angle of that line, which the fit (whose zero is the
+    /// camera axis, with `PoseCamera`'s default focal length) reports as yaw and pitch.
+    static func towardsCamera(_ pose: HeadPose, landmarks: FaceLandmarks, imageSize: PixelSize) -> HeadPose {
+        let camera = PoseCamera(imageSize: imageSize)
+        let nose = landmarks.noseTip
+        let across = atan((nose.x - camera.principalPoint.x) / camera.focalLength) * 180 / .pi
+        let down = atan((nose.y - camera.principalPoint.y) / camera.focalLength) * 180 / .pi
+        var corrected = pose
+        corrected.yaw += across
+        corrected.pitch += down
+        return corrected
     }
 
     /// Cheek brightness difference: two boxes between the eye line and the bottom of the

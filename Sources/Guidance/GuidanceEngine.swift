@@ -8,9 +8,10 @@ public struct GuidanceThresholds: Hashable, Sendable {
     public var yaw: (enter: Double, exit: Double) = (10, 7)
     /// Degrees of roll (tilting the head to the shoulder).
     public var roll: (enter: Double, exit: Double) = (5, 3)
-    /// Degrees of pitch downward (chin down) and upward.
-    public var chinDown: (enter: Double, exit: Double) = (10, 7)
-    public var chinUp: (enter: Double, exit: Double) = (14, 10)
+    /// Degrees of pitch downward (chin down) and upward. The fit to a generic face is only
+    /// good to several degrees, so these are wide; calibrate them on the station's camera.
+    public var chinDown: (enter: Double, exit: Double) = (15, 11)
+    public var chinUp: (enter: Double, exit: Double) = (15, 11)
     /// Cheek brightness difference over the brighter cheek.
     public var lightBalance: (enter: Double, exit: Double) = (0.22, 0.15)
     /// Mean face luma below which the face is too dark, above which too bright.
@@ -205,6 +206,11 @@ public struct GuidanceEngine: Sendable {
         }
         return GuidanceOutput(phase: phase, instruction: instruction, issue: shown, countdown: countdown,
                               captureNow: captureNow, checks: checks)
+    }
+
+    /// The operator takes the photo now, whatever the measures say.
+    public mutating func startCapture() {
+        phase = .capturing
     }
 
     /// The capture finished: show the result for review.

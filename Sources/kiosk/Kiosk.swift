@@ -10,6 +10,7 @@ struct Kiosk: ParsableCommand {
             SnapshotCommand.self,
             RecordCommand.self,
             DemoCommand.self,
+            RunCommand.self,
             DoctorCommand.self,
             BenchCommand.self,
             DetectCommand.self,

@@ -49,9 +49,9 @@ struct GuidanceEngineTests {
     @Test("a framing problem is said before a pose problem; the pose comes once the framing is right")
     func priority() {
         var engine = GuidanceEngine()
-        var out = run(&engine, from: 0, seconds: 1.5) { measures(at: $0, face: face(pitch: -20), framing: .offCentre) }
+        var out = run(&engine, from: 0, seconds: 1.5) { measures(at: $0, face: face(pitch: -25), framing: .offCentre) }
         #expect(out.issue == .framing(.offCentre))
-        out = run(&engine, from: 1.5, seconds: 1.5) { measures(at: $0, face: face(pitch: -20)) }
+        out = run(&engine, from: 1.5, seconds: 1.5) { measures(at: $0, face: face(pitch: -25)) }
         #expect(out.issue == .chinDown)
         #expect(out.instruction?.chinese == "请抬头")
     }
