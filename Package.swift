@@ -54,7 +54,8 @@ let package = Package(
         .target(name: "DataCache"),
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "FaceKit", "Capture"]),
+        .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 
@@ -80,6 +81,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "ImageKit", "DataCache"]),
         // Needs a real V4L2 device (vivid in the VM of scripts/vm/run-capture-tests.sh).
         .testTarget(name: "CaptureDeviceTests", dependencies: ["Capture", "ImageKit"]),
+        .testTarget(name: "PhotoStandardTests", dependencies: ["PhotoStandard", "FaceKit", "ImageKit", "DataCache"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),

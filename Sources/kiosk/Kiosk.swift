@@ -14,6 +14,7 @@ struct Kiosk: ParsableCommand {
             DoctorCommand.self,
             BenchCommand.self,
             DetectCommand.self,
+            StandardizeCommand.self,
         ]
     )
 }

@@ -2,3 +2,4 @@
 #include "cvision_image.h"
 #include "cvision_face.h"
 #include "cvision_drawing.h"
+#include "cvision_segment.h"

@@ -1,0 +1,69 @@
+#include "cvision_segment.h"
+#include "cvision_error.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <stdexcept>
+#include <vector>
+
+namespace {
+int cv_type(int32_t type) {
+    switch (type) {
+    case CVK_U8C1: return CV_8UC1;
+    case CVK_U8C3: return CV_8UC3;
+    }
+    throw std::invalid_argument("segmentation expects 8-bit images, got cvk_type " + std::to_string(type));
+}
+
+cv::Mat wrap(const cvk_image &image) {
+    return cv::Mat(image.height, image.width, cv_type(image.type), image.data, static_cast<size_t>(image.stride));
+}
+}  // namespace
+
+extern "C" int cvk_grabcut(cvk_image rgb, cvk_image mask, int32_t iterations) {
+    return cvk::guarded([&] {
+        cv::Mat image = wrap(rgb), labels = wrap(mask);
+        if (image.type() != CV_8UC3 || labels.type() != CV_8UC1 || image.size() != labels.size())
+            throw std::invalid_argument("grabCut needs an RGB image and a grey mask of the same size");
+        // grabCut keeps its colour models in these; they are thrown away after one call.
+        cv::Mat background_model, foreground_model;
+        cv::Mat in_place = labels;
+        cv::grabCut(image, in_place, cv::Rect(), background_model, foreground_model, iterations,
+                    cv::GC_INIT_WITH_MASK);
+        if (in_place.data != labels.data) throw std::runtime_error("grabCut reallocated the mask");
+    });
+}
+
+extern "C" int cvk_component_in_rect(cvk_image mask, int32_t x, int32_t y, int32_t width, int32_t height,
+                                     cvk_image dst) {
+    return cvk::guarded([&] {
+        cv::Mat source = wrap(mask), out = wrap(dst);
+        if (source.type() != CV_8UC1 || out.type() != CV_8UC1 || source.size() != out.size())
+            throw std::invalid_argument("component_in_rect needs two grey images of the same size");
+        cv::Mat labels;
+        int count = cv::connectedComponents(source != 0, labels, 8, CV_32S);
+        cv::Rect rect = cv::Rect(x, y, width, height) & cv::Rect(0, 0, source.cols, source.rows);
+        std::vector<int> inside(static_cast<size_t>(count), 0);
+        for (int row = rect.y; row < rect.y + rect.height; ++row) {
+            const int *line = labels.ptr<int>(row);
+            for (int col = rect.x; col < rect.x + rect.width; ++col) ++inside[static_cast<size_t>(line[col])];
+        }
+        int best = 0, best_count = 0;
+        for (int label = 1; label < count; ++label) {
+            if (inside[static_cast<size_t>(label)] > best_count) {
+                best = label;
+                best_count = inside[static_cast<size_t>(label)];
+            }
+        }
+        out.setTo(0);
+        if (best == 0) return;
+        // Holes are the parts of the complement that the outside cannot reach: flood the
+        // complement from a one-pixel frame around the image and keep what stays unflooded.
+        cv::Mat padded = cv::Mat::zeros(source.rows + 2, source.cols + 2, CV_8UC1);
+        padded(cv::Rect(1, 1, source.cols, source.rows)).setTo(255, labels == best);
+        cv::floodFill(padded, cv::Point(0, 0), cv::Scalar(128));
+        cv::Mat filled = padded(cv::Rect(1, 1, source.cols, source.rows)) != 128;
+        filled.copyTo(out);
+    });
+}

@@ -1,0 +1,34 @@
+/* Plain-C person/background segmentation helpers over OpenCV imgproc, for PhotoStandard.
+ * Every function returns 0 on success or -1 with a message in cvk_last_error(). */
+#ifndef CVISION_SEGMENT_H
+#define CVISION_SEGMENT_H
+
+#include "cvision_image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Labels of a grabCut mask (the values OpenCV uses). */
+typedef enum {
+    CVK_GC_BACKGROUND = 0,
+    CVK_GC_FOREGROUND = 1,
+    CVK_GC_PROBABLY_BACKGROUND = 2,
+    CVK_GC_PROBABLY_FOREGROUND = 3,
+} cvk_grabcut_label;
+
+/* OpenCV grabCut initialised from `mask` (U8C1, cvk_grabcut_label values, same size as the
+ * U8C3 `rgb`), run for `iterations`; the mask is updated in place. The mask must hold at
+ * least one background and one foreground (definite or probable) pixel. */
+int cvk_grabcut(cvk_image rgb, cvk_image mask, int32_t iterations);
+
+/* Of the 8-connected non-zero components of the U8C1 `mask`, the one with the most pixels
+ * inside the rectangle (x, y, width, height), with its holes filled, written to `dst`
+ * (U8C1, 255 inside, 0 elsewhere). `dst` is all zero when no component meets the rectangle. */
+int cvk_component_in_rect(cvk_image mask, int32_t x, int32_t y, int32_t width, int32_t height, cvk_image dst);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

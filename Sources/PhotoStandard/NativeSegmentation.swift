@@ -1,0 +1,56 @@
+import CVision
+import ImageKit
+
+/// A failure inside OpenCV while segmenting, with OpenCV's own message.
+public struct SegmentationError: Error, CustomStringConvertible, Sendable {
+    public let operation: String
+    public let message: String
+    public var description: String { "\(operation) failed: \(message)" }
+}
+
+/// The label of each pixel of a grabCut mask.
+enum GrabCutLabel: UInt8 {
+    case background = 0
+    case foreground = 1
+    case probablyBackground = 2
+    case probablyForeground = 3
+}
+
+extension PixelBuffer where Format == Gray {
+    /// A native view of 8-bit pixels; `mutating` callers pass their own rows.
+    fileprivate static func view(_ base: UnsafePointer<UInt8>, _ stride: Int, _ width: Int, _ height: Int,
+                                 channels: Int) -> cvk_image {
+        cvk_image(data: UnsafeMutableRawPointer(mutating: base), width: Int32(width), height: Int32(height),
+                  stride: Int64(stride), type: Int32((channels == 3 ? CVK_U8C3 : CVK_U8C1).rawValue))
+    }
+
+    /// Runs OpenCV's grabCut on `image` starting from this mask of `GrabCutLabel` values.
+    mutating func grabCut(_ image: RGBImage, iterations: Int) throws(SegmentationError) {
+        precondition(image.size == size, "grabCut mask \(size) does not match image \(image.size)")
+        let (w, h) = (width, height)
+        let status = image.withUnsafeRows { rgb, rgbStride in
+            withUnsafeMutableRows { mask, maskStride in
+                cvk_grabcut(Self.view(rgb, rgbStride, w, h, channels: 3),
+                            Self.view(mask, maskStride, w, h, channels: 1), Int32(iterations))
+            }
+        }
+        if status != 0 { throw SegmentationError(operation: "grabCut", message: String(cString: cvk_last_error())) }
+    }
+
+    /// The 8-connected non-zero region with the most pixels inside `rect`, holes filled (255 in,
+    /// 0 out): the person, without specks elsewhere and without gaps where clothing matched the
+    /// backdrop.
+    func component(in rect: PixelRect) -> GrayImage {
+        var out = GrayImage(width: width, height: height)
+        let (w, h) = (width, height)
+        let status = withUnsafeRows { src, srcStride in
+            out.withUnsafeMutableRows { dst, dstStride in
+                cvk_component_in_rect(Self.view(src, srcStride, w, h, channels: 1),
+                                      Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height),
+                                      Self.view(dst, dstStride, w, h, channels: 1))
+            }
+        }
+        precondition(status == 0, String(cString: cvk_last_error()))
+        return out
+    }
+}

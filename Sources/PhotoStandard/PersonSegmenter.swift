@@ -1,0 +1,277 @@
+import FaceKit
+import Foundation
+import ImageKit
+
+/// A hard person mask at reduced resolution over a window of the source frame: enough to find
+/// the top of the head and to seed the full-resolution matte.
+public struct CoarseMask: Sendable {
+    /// 255 for the person, 0 for the backdrop.
+    public var mask: GrayImage
+    /// The source window the mask covers, in source pixels.
+    public var window: PixelRect
+    /// Mask pixels per source pixel.
+    public var scale: Double
+
+    /// The top of the hair in source rows: the highest person pixel above the face, searched
+    /// in the columns of the middle of the face. Nil when the mask holds no such pixel.
+    public func headTop(_ face: FaceGeometry) -> Double? {
+        let half = max(1, Int(face.faceWidth * 0.3 * scale))
+        let centre = Int(((face.centreX - Double(window.x)) * scale).rounded())
+        let columns = max(0, centre - half)..<min(mask.width, centre + half + 1)
+        guard !columns.isEmpty else { return nil }
+        let lastRow = min(mask.height, Int(((face.eyeLine - Double(window.y)) * scale).rounded()))
+        return mask.withUnsafeRows { p, stride in
+            for y in 0..<max(0, lastRow) {
+                for x in columns where p[y * stride + x] != 0 { return Double(window.y) + Double(y) / scale }
+            }
+            return nil
+        }
+    }
+
+    /// True when the person touches column `x` (mask coordinates).
+    func touchesColumn(_ x: Int) -> Bool {
+        mask.withUnsafeRows { p, stride in (0..<mask.height).contains { p[$0 * stride + x] != 0 } }
+    }
+
+    /// Whether the person touches the window's top row over the middle of the face.
+    func touchesTop(_ face: FaceGeometry) -> Bool {
+        headTop(face).map { $0 <= Double(window.y) + 1.5 / scale } ?? false
+    }
+}
+
+/// Finds the person at reduced resolution, either against a clean plate or from colour models.
+public struct PersonSegmenter: Sendable {
+    /// Face width, in mask pixels, that the coarse stage works at: enough to outline the head
+    /// and shoulders, small enough for grabCut to run in a few tens of milliseconds.
+    public var coarseFaceWidth = 56.0
+    /// grabCut iterations.
+    public var iterations = 4
+    public var plateThresholds = PlateThresholds()
+
+    public init() {}
+
+    /// The part of the source the photo can ever show, with a margin: the solver never needs
+    /// more than 1.33 face widths either side of the face or 1.67 above the eyes at the smallest
+    /// allowed face, and 2.2 below.
+    static func window(_ face: FaceGeometry, frame: PixelRect) -> PixelRect {
+        let w = face.faceWidth
+        let x0 = Int((face.centreX - 1.7 * w).rounded(.down)), x1 = Int((face.centreX + 1.7 * w).rounded(.up))
+        let y0 = Int((face.eyeLine - 2.1 * w).rounded(.down)), y1 = Int((face.eyeLine + 2.6 * w).rounded(.up))
+        return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(frame)
+    }
+
+    func scale(_ face: FaceGeometry) -> Double { min(1, coarseFaceWidth / max(1, face.faceWidth)) }
+
+    func shrink(_ image: RGBImage, window: PixelRect, scale: Double) -> RGBImage {
+        let size = PixelSize(width: max(8, Int((Double(window.width) * scale).rounded())),
+                             height: max(8, Int((Double(window.height) * scale).rounded())))
+        return image.cropped(to: window).resized(to: size, filter: .area)
+    }
+
+    /// The rectangle of the face in mask coordinates: the component the person is.
+    func faceRect(_ face: FaceGeometry, window: PixelRect, scale: Double) -> PixelRect {
+        let half = face.faceWidth * 0.3
+        return PixelRect(x: Int(((face.centreX - half) - Double(window.x)) * scale),
+                         y: Int((face.browTop - Double(window.y)) * scale),
+                         width: max(1, Int(2 * half * scale)),
+                         height: max(1, Int((face.chinY - face.browTop) * scale)))
+    }
+
+    /// The person as what differs from the clean plate.
+    public func segment(_ image: RGBImage, plate: RGBImage, face: FaceGeometry) -> CoarseMask {
+        let window = Self.window(face, frame: image.bounds), s = scale(face)
+        let small = shrink(image, window: window, scale: s), smallPlate = shrink(plate, window: window, scale: s)
+        let differs = plateThresholds.foregroundMask(small, plate: smallPlate)
+            .morphology(.open, width: 3)
+        return CoarseMask(mask: differs.component(in: faceRect(face, window: window, scale: s)),
+                          window: window, scale: s)
+    }
+
+    /// The person from colour models of backdrop and person (grabCut), seeded from the face:
+    /// the face and the torso below it are person, the frame's top and the areas above and
+    /// beside the head are backdrop.
+    public func segment(_ image: RGBImage, landmarks: FaceLandmarks) throws(SegmentationError) -> CoarseMask {
+        let face = FaceGeometry(landmarks)
+        let window = Self.window(face, frame: image.bounds), s = scale(face)
+        let small = shrink(image, window: window, scale: s)
+        var labels = seeds(face: face, landmarks: landmarks, window: window, scale: s,
+                           size: small.size, frame: image.bounds)
+        try labels.grabCut(small, iterations: iterations)
+        var person = GrayImage(width: small.width, height: small.height)
+        labels.withUnsafeRows { src, ss in
+            person.withUnsafeMutableRows { dst, ds in
+                for y in 0..<small.height {
+                    for x in 0..<small.width {
+                        let label = src[y * ss + x]
+                        dst[y * ds + x] = label == GrabCutLabel.foreground.rawValue
+                            || label == GrabCutLabel.probablyForeground.rawValue ? 255 : 0
+                    }
+                }
+            }
+        }
+        // A wider opening than with a plate: colour models leak into backdrop objects that touch
+        // the person through a thin bridge, which this cuts before the component is chosen.
+        let cleaned = person.morphology(.open, width: 5)
+        return CoarseMask(mask: cleaned.component(in: faceRect(face, window: window, scale: s)),
+                          window: window, scale: s)
+    }
+
+    /// The grabCut starting labels, in mask coordinates.
+    func seeds(face: FaceGeometry, landmarks: FaceLandmarks, window: PixelRect, scale s: Double,
+               size: PixelSize, frame: PixelRect) -> GrayImage {
+        let w = face.faceWidth * s
+        let cx = (face.centreX - Double(window.x)) * s
+        let eye = (face.eyeLine - Double(window.y)) * s
+        let chin = (face.chinY - Double(window.y)) * s
+        let toMask = { (p: Point2D) in Point2D(x: (p.x - Double(window.x)) * s, y: (p.y - Double(window.y)) * s) }
+        let inner = landmarks.points[17...67].map(toMask)
+        let faceCentre = Point2D.centroid(inner)
+        // Skin inside the landmarks, pulled 20% towards their centre so no backdrop is included.
+        let skin = convexHull(inner.map { faceCentre + ($0 - faceCentre) * 0.8 })
+        // The skull and hair: an ellipse over the face reaching well above the brows.
+        let headCentre = Point2D(x: cx, y: eye - 0.15 * w)
+        let (headRX, headRY) = (0.62 * w, 0.95 * w)
+        // Hair reaches at least 0.45 face widths above the brows: a frame edge closer than that
+        // cuts the head, so only then may the person touch it.
+        let topMayBeHair = window.y == frame.y && (face.browTop - Double(frame.y)) < 0.45 * face.faceWidth
+        // Beside the jaw (below the nose, above the chin) lies backdrop or collar, never head:
+        // there the head region is the jaw outline widened by 12%.
+        let jaw = landmarks.points[0...16].map(toMask)
+        let jawArea = Set(rasterize(convexHull(jaw.map { faceCentre + ($0 - faceCentre) * 1.12 }),
+                                    width: size.width, height: size.height).map { $0.y * size.width + $0.x })
+        let noseY = (landmarks.noseTip.y - Double(window.y)) * s
+        var labels = GrayImage(width: size.width, height: size.height,
+                               filledWith: GrabCutLabel.probablyBackground.rawValue)
+        labels.withUnsafeMutableRows { p, stride in
+            for y in 0..<size.height {
+                let fy = Double(y) + 0.5
+                for x in 0..<size.width {
+                    let fx = Double(x) + 0.5
+                    let dx = (fx - headCentre.x) / headRX, dy = (fy - headCentre.y) / headRY
+                    let head = dx * dx + dy * dy
+                    var label = GrabCutLabel.probablyBackground
+                    if fy > chin + 0.15 * w {
+                        // Below the chin the body widens to the shoulders and beyond.
+                        let reach = 0.35 * w + (fy - chin) * 1.2
+                        if abs(fx - cx) < min(reach, 0.55 * w) && fy > chin + 0.6 * w {
+                            label = .foreground
+                        } else if abs(fx - cx) < reach {
+                            label = .probablyForeground
+                        }
+                    } else if head < 1 && (fy < noseY || jawArea.contains(y * size.width + x)) {
+                        label = .probablyForeground
+                    } else if head > 1.9 && fy < chin {
+                        label = .background
+                    }
+                    if fy > chin - 0.1 * w && fy < chin + 0.35 * w && abs(fx - cx) < 0.22 * w { label = .foreground }
+                    p[y * stride + x] = label.rawValue
+                }
+            }
+            for point in rasterize(skin, width: size.width, height: size.height) {
+                p[point.y * stride + point.x] = GrabCutLabel.foreground.rawValue
+            }
+            // The window's top row and the sides above the shoulders are backdrop, except where
+            // the hair may reach the frame's top edge.
+            for x in 0..<size.width where !(topMayBeHair && abs(Double(x) + 0.5 - cx) < 0.8 * w) {
+                p[x] = GrabCutLabel.background.rawValue
+            }
+            for y in 0..<min(size.height, Int(chin)) {
+                p[y * stride] = GrabCutLabel.background.rawValue
+                p[y * stride + size.width - 1] = GrabCutLabel.background.rawValue
+            }
+        }
+        return labels
+    }
+}
+
+/// Foreground tests of an image against its clean plate.
+public struct PlateThresholds: Hashable, Sendable, Codable {
+    /// Chromaticity difference (|Δr| + |Δg| of r = R/(R+G+B)) that counts as a different
+    /// surface; a shadow changes brightness but hardly chromaticity.
+    public var chroma: Float = 0.045
+    /// Brightness ratios to the plate still taken as the backdrop in shadow or lit a little more.
+    public var darkestShadow: Float = 0.45
+    public var brightest: Float = 1.15
+    /// Below this sum of R+G+B (0…765) chromaticity is noise and only brightness counts.
+    public var darkSum: Float = 60
+
+    public init() {}
+
+    /// How strongly each pixel differs from the plate: values above 1 are the person.
+    func score(_ image: RGBImage, plate: RGBImage) -> FloatPlane {
+        var out = FloatPlane(width: image.width, height: image.height)
+        let width = image.width, height = image.height
+        image.withUnsafeRows { ip, istride in
+            plate.withUnsafeRows { pp, pstride in
+                out.withUnsafeMutableRows { op, ostride in
+                    for y in 0..<height {
+                        let irow = ip + y * istride, prow = pp + y * pstride
+                        for x in 0..<width {
+                            let ir = Float(irow[3 * x]), ig = Float(irow[3 * x + 1]), ib = Float(irow[3 * x + 2])
+                            let pr = Float(prow[3 * x]), pg = Float(prow[3 * x + 1]), pb = Float(prow[3 * x + 2])
+                            let isum = ir + ig + ib + 1, psum = pr + pg + pb + 1
+                            let ratio = isum / psum
+                            var s: Float = 0
+                            if ratio < darkestShadow { s = 1 + (darkestShadow - ratio) / 0.1 }
+                            if ratio > brightest { s = max(s, 1 + (ratio - brightest) / 0.05) }
+                            // Chromaticity is trusted in proportion to how bright the pixel is.
+                            let trust = min(1, min(isum, psum) / (2 * darkSum))
+                            let dc = abs(ir / isum - pr / psum) + abs(ig / isum - pg / psum)
+                            s = max(s, trust * dc / chroma)
+                            op[y * ostride + x] = s
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// 255 where the image shows something other than the plate's backdrop.
+    public func foregroundMask(_ image: RGBImage, plate: RGBImage) -> GrayImage {
+        score(image, plate: plate).grayImage(scale: 255, offset: -254)
+    }
+}
+
+/// The convex hull of `points` (Andrew's monotone chain), counter-clockwise.
+func convexHull(_ points: [Point2D]) -> [Point2D] {
+    let sorted = points.sorted { $0.x == $1.x ? $0.y < $1.y : $0.x < $1.x }
+    guard sorted.count > 2 else { return sorted }
+    func cross(_ o: Point2D, _ a: Point2D, _ b: Point2D) -> Double {
+        (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+    }
+    var lower: [Point2D] = [], upper: [Point2D] = []
+    for p in sorted {
+        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+        lower.append(p)
+    }
+    for p in sorted.reversed() {
+        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+        upper.append(p)
+    }
+    return Array(lower.dropLast() + upper.dropLast())
+}
+
+/// The integer pixels whose centres lie inside the convex polygon.
+func rasterize(_ polygon: [Point2D], width: Int, height: Int) -> [(x: Int, y: Int)] {
+    guard polygon.count >= 3 else { return [] }
+    var pixels: [(x: Int, y: Int)] = []
+    let ys = polygon.map(\.y)
+    let y0 = max(0, Int(ys.min()!.rounded(.down))), y1 = min(height - 1, Int(ys.max()!.rounded(.up)))
+    guard y0 <= y1 else { return [] }
+    for y in y0...y1 {
+        let fy = Double(y) + 0.5
+        var lo = Double.infinity, hi = -Double.infinity
+        for i in polygon.indices {
+            let a = polygon[i], b = polygon[(i + 1) % polygon.count]
+            guard (a.y <= fy) != (b.y <= fy) else { continue }
+            let x = a.x + (fy - a.y) / (b.y - a.y) * (b.x - a.x)
+            lo = min(lo, x)
+            hi = max(hi, x)
+        }
+        guard lo <= hi else { continue }
+        let x0 = max(0, Int((lo - 0.5).rounded(.up))), x1 = min(width - 1, Int((hi - 0.5).rounded(.down)))
+        if x0 <= x1 { for x in x0...x1 { pixels.append((x, y)) } }
+    }
+    return pixels
+}

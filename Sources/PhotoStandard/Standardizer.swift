@@ -1,0 +1,314 @@
+import FaceKit
+import Foundation
+import ImageKit
+
+/// Geometry measured on the finished photo, in its pixels.
+public struct ResultGeometry: Hashable, Sendable, Codable {
+    /// Top of the hair: the first row where the matte is at least half opaque over the middle
+    /// of the face.
+    public var headTop: Double
+    public var eyeLine: Double
+    public var faceWidth: Double
+    /// Face centre minus the photo's centre line (negative: left of centre).
+    public var centreOffset: Double
+
+    /// The clauses this geometry breaks, empty when it meets `spec`.
+    public func violations(of spec: PhotoSpec) -> [String] {
+        var broken: [String] = []
+        if !spec.headTop.contains(headTop) { broken.append("head top \(Int(headTop)) px, allowed \(spec.headTop)") }
+        if !spec.eyeLine.contains(eyeLine) { broken.append("eye line \(Int(eyeLine)) px, allowed \(spec.eyeLine)") }
+        if !spec.faceWidth.contains(faceWidth) { broken.append("face width \(Int(faceWidth)) px, allowed \(spec.faceWidth)") }
+        if abs(centreOffset) > spec.centringTolerance {
+            broken.append("face centre \(Int(centreOffset)) px off the middle, allowed ±\(Int(spec.centringTolerance))")
+        }
+        return broken
+    }
+}
+
+/// Figures about the matte of the finished photo.
+public struct MatteStatistics: Hashable, Sendable, Codable {
+    /// Share of the photo covered by the person (mean alpha).
+    public var personArea: Double
+    /// Share of pixels that are partly transparent (0.02 < α < 0.98): the hair and edge band.
+    public var transitionArea: Double
+    /// Mean alpha along the top, left and right edges: should be 0, the backdrop.
+    public var edgeAlpha: Double
+}
+
+/// The finished photo and everything measured on it.
+public struct StandardPhoto: Sendable {
+    public var jpeg: [UInt8]
+    /// The composited photo before encoding.
+    public var image: RGBImage
+    /// The matte the photo was composited with.
+    public var alpha: FloatPlane
+    public var plan: CropPlan
+    /// The landmarks moved into the photo's coordinates.
+    public var landmarks: FaceLandmarks
+    public var report: StandardizeReport
+}
+
+/// What `kiosk standardize --report` writes.
+public struct StandardizeReport: Sendable, Codable {
+    public var spec: String
+    public var segmentation: String
+    public var geometry: ResultGeometry
+    public var violations: [String]
+    public var matte: MatteStatistics
+    public var plan: CropPlan
+    public var encoding: Encoding
+
+    public struct Encoding: Sendable, Codable {
+        public var quality: Int
+        public var bytes: Int
+        public var dotsPerInch: Int
+        /// Whether the file landed inside the spec's byte window.
+        public var fit: WindowedJPEG.Fit
+    }
+}
+
+/// Why the standardiser stopped: either the frame cannot give a spec photo (say it to the
+/// student), or something failed that the operator must see.
+public enum StandardizeError: Error, CustomStringConvertible, Sendable {
+    case framing(FramingProblem)
+    case plateSizeMismatch(image: PixelSize, plate: PixelSize)
+    case segmentation(SegmentationError)
+    case encoding(JPEGError)
+
+    public var description: String {
+        switch self {
+        case let .framing(problem): problem.description
+        case let .plateSizeMismatch(image, plate):
+            "the clean plate is \(plate) but the photo is \(image): take the plate with the same camera settings"
+        case let .segmentation(error): "segmentation: \(error)"
+        case let .encoding(error): "encoding: \(error)"
+        }
+    }
+}
+
+/// Camera frame + face landmarks (+ clean plate) → the finished spec photo.
+///
+/// The person is found at reduced resolution first (enough for the top of the head), the crop
+/// is solved, and only the region the photo shows is resampled to the photo's size; the matte
+/// is refined, the colours estimated and the background replaced at that final resolution,
+/// the only one anybody will look at.
+public struct Standardizer: Sendable {
+    public var spec: PhotoSpec
+    public var segmenter = PersonSegmenter()
+    public var refiner = MatteRefiner()
+
+    public init(spec: PhotoSpec = .diplomaBlue) { self.spec = spec }
+
+    /// Picks the person from the detector's faces: the largest, unless another is nearly as
+    /// large (two people in view cannot give a registration photo).
+    public static func mainFace(_ faces: [DetectedFace]) -> Result<DetectedFace, FramingProblem> {
+        let bySize = faces.sorted { $0.box.width > $1.box.width }
+        guard let first = bySize.first else { return .failure(.noFace) }
+        if bySize.count > 1 && Double(bySize[1].box.width) > 0.6 * Double(first.box.width) {
+            return .failure(.severalPeople)
+        }
+        return .success(first)
+    }
+
+    public func standardize(_ image: RGBImage, landmarks: FaceLandmarks, plate: RGBImage? = nil)
+        throws(StandardizeError) -> StandardPhoto {
+        if let plate, plate.size != image.size {
+            throw .plateSizeMismatch(image: image.size, plate: plate.size)
+        }
+        let face = FaceGeometry(landmarks)
+        let coarse: CoarseMask
+        if let plate {
+            coarse = segmenter.segment(image, plate: plate, face: face)
+        } else {
+            do { coarse = try segmenter.segment(image, landmarks: landmarks) } catch { throw .segmentation(error) }
+        }
+        let input = try framingInput(coarse, face: face, frame: image.bounds)
+        let solver = CropSolver(spec: spec)
+        var plan: CropPlan
+        switch solver.solve(input) {
+        case let .success(found): plan = found
+        case let .failure(problem): throw .framing(problem)
+        }
+        var rendered = render(image, plate: plate, coarse: coarse, landmarks: landmarks, plan: plan)
+        // The coarse head top can be off by a coarse pixel or two; when the fine matte puts it
+        // noticeably elsewhere, solve again with the fine value.
+        if abs(rendered.geometry.headTop - (plan.scale * input.headTop + plan.offsetY)) > 4 {
+            var refined = input
+            refined.headTop = (rendered.geometry.headTop - rendered.mapping.offsetY) / rendered.mapping.scaleY
+            if case let .success(better) = solver.solve(refined) {
+                plan = better
+                rendered = render(image, plate: plate, coarse: coarse, landmarks: landmarks, plan: plan)
+            }
+        }
+        let encoded: WindowedJPEG
+        do {
+            encoded = try JPEG.encode(rendered.image, into: JPEGByteWindow(bytes: spec.byteWindow,
+                                                                          minimumQuality: spec.minimumQuality),
+                                      density: .dpi(spec.dotsPerInch))
+        } catch { throw .encoding(error) }
+        let report = StandardizeReport(
+            spec: spec.name, segmentation: plate == nil ? "grabCut (no plate)" : "clean plate",
+            geometry: rendered.geometry, violations: rendered.geometry.violations(of: spec),
+            matte: statistics(rendered.alpha), plan: plan,
+            encoding: .init(quality: encoded.quality, bytes: encoded.bytes.count, dotsPerInch: spec.dotsPerInch,
+                            fit: encoded.fit))
+        return StandardPhoto(jpeg: encoded.bytes, image: rendered.image, alpha: rendered.alpha, plan: plan,
+                             landmarks: rendered.landmarks, report: report)
+    }
+
+    func framingInput(_ coarse: CoarseMask, face: FaceGeometry, frame: PixelRect) throws(StandardizeError)
+        -> FramingInput {
+        guard let headTop = coarse.headTop(face) else { throw .framing(.noFace) }
+        if coarse.window.y == frame.y && coarse.touchesTop(face) { throw .framing(.headCutOff) }
+        let leftClear = coarse.window.x > frame.x || !coarse.touchesColumn(0)
+        let rightClear = coarse.window.maxX < frame.maxX || !coarse.touchesColumn(coarse.mask.width - 1)
+        return FramingInput(face: face, headTop: headTop, frameWidth: Double(frame.width),
+                            frameHeight: Double(frame.height), leftEdgeClear: leftClear, rightEdgeClear: rightClear)
+    }
+
+    /// Source → photo: output = source × scale + offset, per axis after rounding the region
+    /// to whole pixels (the two scales differ by under 0.2%).
+    struct Mapping {
+        var region: PixelRect
+        var scaleX: Double, scaleY: Double
+        var offsetX: Double { -Double(region.x) * scaleX }
+        var offsetY: Double { -Double(region.y) * scaleY }
+    }
+
+    struct Rendered {
+        var image: RGBImage
+        var alpha: FloatPlane
+        var landmarks: FaceLandmarks
+        var geometry: ResultGeometry
+        var mapping: Mapping
+    }
+
+    func render(_ image: RGBImage, plate: RGBImage?, coarse: CoarseMask, landmarks: FaceLandmarks,
+                plan: CropPlan) -> Rendered {
+        let r = plan.sourceRegion(spec)
+        let region = PixelRect(x: Int(r.x.rounded()), y: Int(r.y.rounded()),
+                               width: Int(r.width.rounded()), height: Int(r.height.rounded()))
+        let mapping = Mapping(region: region, scaleX: Double(spec.width) / Double(region.width),
+                              scaleY: Double(spec.height) / Double(region.height))
+        let photo = Resampler.resample(image, region: region, to: spec.size)
+        let platePhoto = plate.map { Resampler.resample($0, region: region, to: spec.size) }
+        let moved = FaceLandmarks(points: landmarks.points.map {
+            Point2D(x: $0.x * mapping.scaleX + mapping.offsetX, y: $0.y * mapping.scaleY + mapping.offsetY)
+        })
+        let face = FaceGeometry(moved)
+        let faceBox = PixelRect(x: Int(face.centreX - face.faceWidth * 0.3), y: Int(face.browTop),
+                                width: Int(face.faceWidth * 0.6), height: Int(face.chinY - face.browTop))
+        let mask: GrayImage
+        let bandScale: Double
+        if let platePhoto {
+            mask = segmenter.plateThresholds.foregroundMask(photo, plate: platePhoto)
+                .morphology(.open, width: 3).component(in: faceBox)
+            bandScale = 1
+        } else {
+            mask = coarseMaskInPhoto(coarse, mapping: mapping)
+            bandScale = mapping.scaleX / coarse.scale
+        }
+        let skinHull = convexHull(moved.points[17...67].map { $0 })
+        let skin = rasterize(skinHull, width: spec.width, height: spec.height)
+        let matte = refiner.refine(image: photo, mask: mask, sureForeground: skin, plate: platePhoto,
+                                   bandScale: bandScale)
+        let composed = matte.composite(over: spec.background)
+        let geometry = ResultGeometry(
+            headTop: headTop(matte.alpha, face: face) ?? 0, eyeLine: face.eyeLine, faceWidth: face.faceWidth,
+            centreOffset: face.centreX - Double(spec.width) / 2)
+        return Rendered(image: composed, alpha: matte.alpha, landmarks: moved, geometry: geometry, mapping: mapping)
+    }
+
+    /// The coarse mask sampled (bilinear, then halfway threshold) at the photo's pixels.
+    func coarseMaskInPhoto(_ coarse: CoarseMask, mapping: Mapping) -> GrayImage {
+        var out = GrayImage(width: spec.width, height: spec.height)
+        let m = coarse.mask, s = coarse.scale
+        let width = spec.width, height = spec.height
+        m.withUnsafeRows { src, stride in
+            func at(_ x: Int, _ y: Int) -> Float {
+                x < 0 || y < 0 || x >= m.width || y >= m.height ? 0 : Float(src[y * stride + x])
+            }
+            out.withUnsafeMutableRows { dst, ds in
+                for v in 0..<height {
+                    let sy = Double(mapping.region.y) + (Double(v) + 0.5) / mapping.scaleY
+                    let my = (sy - Double(coarse.window.y)) * s - 0.5
+                    let y0 = Int(my.rounded(.down)), fy = Float(my - Double(y0))
+                    for u in 0..<width {
+                        let sx = Double(mapping.region.x) + (Double(u) + 0.5) / mapping.scaleX
+                        let mx = (sx - Double(coarse.window.x)) * s - 0.5
+                        let x0 = Int(mx.rounded(.down)), fx = Float(mx - Double(x0))
+                        let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
+                        let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+                        dst[v * ds + u] = top * (1 - fy) + bottom * fy >= 127.5 ? 255 : 0
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The first row where alpha reaches one half over the middle 60% of the face's width.
+    func headTop(_ alpha: FloatPlane, face: FaceGeometry) -> Double? {
+        let x0 = max(0, Int(face.centreX - face.faceWidth * 0.3)), x1 = min(alpha.width, Int(face.centreX + face.faceWidth * 0.3))
+        guard x0 < x1 else { return nil }
+        return alpha.withUnsafeRows { p, stride in
+            for y in 0..<min(alpha.height, Int(face.eyeLine)) {
+                for x in x0..<x1 where p[y * stride + x] >= 0.5 {
+                    // Sub-pixel: where alpha crosses one half between this row and the one above.
+                    let above = y > 0 ? p[(y - 1) * stride + x] : 0
+                    return Double(y) - Double((p[y * stride + x] - 0.5) / max(1e-3, p[y * stride + x] - above))
+                        + 0.5
+                }
+            }
+            return nil
+        }
+    }
+
+    func statistics(_ alpha: FloatPlane) -> MatteStatistics {
+        let values = alpha.elements
+        let n = Double(values.count)
+        let transition = values.reduce(0) { $0 + ($1 > 0.02 && $1 < 0.98 ? 1 : 0) }
+        var edge = 0.0, edgeCount = 0.0
+        for x in 0..<alpha.width { edge += Double(alpha[x, 0]); edgeCount += 1 }
+        for y in 0..<alpha.height / 2 {
+            edge += Double(alpha[0, y] + alpha[alpha.width - 1, y])
+            edgeCount += 2
+        }
+        return MatteStatistics(personArea: values.reduce(0) { $0 + Double($1) } / n,
+                               transitionArea: Double(transition) / n, edgeAlpha: edge / edgeCount)
+    }
+}
+
+/// Cutting a region out of a frame and scaling it to the photo.
+enum Resampler {
+    /// The region of `image`, reaching past its edges with the edge pixels repeated (only the
+    /// backdrop lies there; the matte makes it the new background), scaled to `size`.
+    ///
+    /// OpenCV's Lanczos kernel does not widen when shrinking, so it would alias beyond a factor
+    /// of two: larger reductions first go to twice the final size by area averaging.
+    static func resample(_ image: RGBImage, region: PixelRect, to size: PixelSize) -> RGBImage {
+        var source = image.bounds.intersection(region) == region ? image.cropped(to: region)
+            : padded(image, region: region)
+        if source.width > 2 * size.width {
+            source = source.resized(to: PixelSize(width: 2 * size.width, height: 2 * size.height), filter: .area)
+        }
+        return source.resized(to: size, filter: .lanczos)
+    }
+
+    static func padded(_ image: RGBImage, region: PixelRect) -> RGBImage {
+        var out = RGBImage(width: region.width, height: region.height)
+        let w = image.width, h = image.height
+        image.withUnsafeRows { src, stride in
+            out.withUnsafeMutableRows { dst, ds in
+                for y in 0..<region.height {
+                    let row = src + min(h - 1, max(0, region.y + y)) * stride
+                    for x in 0..<region.width {
+                        let sx = min(w - 1, max(0, region.x + x))
+                        for c in 0..<3 { dst[y * ds + 3 * x + c] = row[3 * sx + c] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+import ImageKit
+import PhotoStandard
+
+struct StandardizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standardize",
+        abstract: "Turn a portrait into the finished 480×640 registration photo on the standard background.",
+        discussion: """
+            Exit status: 0 the photo was written; 1 this picture cannot give a spec photo (the reason \
+            is printed, nothing is written); 2 the input or plate could not be read.
+            """
+    )
+
+    @Argument(help: "The portrait to standardise (JPEG or PNG).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Where to write the finished JPEG.")
+    var output: String
+
+    @Option(help: "A frame of the empty backdrop taken with the same camera settings (clean plate).")
+    var plate: String?
+
+    @Option(help: "Where to write a JSON report: geometry measured on the result, matte figures, encoding.")
+    var report: String?
+
+    @Option(help: "Also write the person's matte (white = person) as a grey JPEG, for inspection.")
+    var matte: String?
+
+    @Flag(help: "Use the white background instead of light blue.")
+    var white = false
+
+    func run() throws {
+        let image: RGBImage, plateImage: RGBImage?
+        do {
+            image = try ImageFile.read(URL(fileURLWithPath: input))
+            plateImage = try plate.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let standardizer = Standardizer(spec: white ? .diplomaWhite : .diplomaBlue)
+        let photo: StandardPhoto
+        do {
+            let faces = try FaceDetector().detect(in: image)
+            let face = try Standardizer.mainFace(faces).get()
+            photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plateImage)
+        } catch let problem as FramingProblem {
+            printError("no photo: \(problem)")
+            throw ExitCode(1)
+        } catch let StandardizeError.framing(problem) {
+            printError("no photo: \(problem)")
+            throw ExitCode(1)
+        } catch let error as StandardizeError {
+            if case .plateSizeMismatch = error { printError("\(error)"); throw ExitCode(2) }
+            printError("no photo: \(error)")
+            throw ExitCode(1)
+        }
+        do {
+            try Data(photo.jpeg).write(to: URL(fileURLWithPath: output))
+            if let matte {
+                try Data(JPEG.encode(photo.alpha.grayImage(), options: .init(quality: 90)))
+                    .write(to: URL(fileURLWithPath: matte))
+            }
+            if let report {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(photo.report).write(to: URL(fileURLWithPath: report))
+            }
+        } catch {
+            printError("cannot write: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        let g = photo.report.geometry
+        print("wrote \(output): \(photo.jpeg.count) bytes, quality \(photo.report.encoding.quality); "
+            + String(format: "head top %.0f, eye line %.0f, face width %.0f, centre %+.0f px",
+                     g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
+        for violation in photo.report.violations { print("warning: \(violation)") }
+    }
+
+    private func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
