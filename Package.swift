@@ -52,6 +52,7 @@ let package = Package(
         // MARK: Swift modules
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
+        .target(name: "KioskConfiguration"),
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
@@ -78,6 +79,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageKitTests", dependencies: ["ImageKit", "DataCache"]),
+        .testTarget(name: "KioskConfigurationTests", dependencies: ["KioskConfiguration"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "ImageKit", "DataCache"]),
         // Needs a real V4L2 device (vivid in the VM of scripts/vm/run-capture-tests.sh).
         .testTarget(name: "CaptureDeviceTests", dependencies: ["Capture", "ImageKit"]),
