@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Screen test of `kiosk run`: replays frames made from the test photos inside tmux, reads the
+# screen with `tmux capture-pane`, and checks the preview, the guide frame, the instruction,
+# the operator's capture, the review, the saved photo, and that the terminal is restored
+# after q and after SIGTERM. Exit 0 pass, 1 fail, 77 cannot run here (says why).
+#
+#   KIOSK=path/to/kiosk   the binary (default .build/debug/kiosk)
+#   SCREEN_DIR=dir        keep the captured screens (text with escapes) there
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+kiosk=${KIOSK:-.build/debug/kiosk}
+faces=${PHOTO_KIOSK_CACHE:-$HOME/.cache/photo-kiosk}/faces
+for tool in tmux convert identify; do
+    command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
+done
+[ -f "$faces/obama.jpg" ] && [ -f "$faces/biden.jpg" ] || { echo "skip: test photos missing; run scripts/fetch-test-data.sh"; exit 77; }
+[ -x "$kiosk" ] || { echo "FAIL: no kiosk binary at $kiosk (build first, or set KIOSK)"; exit 1; }
+
+work=$(mktemp -d)
+sock="kiosk-screen-test-$$"
+tm() { tmux -L "$sock" "$@"; }
+cleanup() { tm kill-server 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# Replay folders, made now from the photos (never committed): a camera's view of the seat.
+bg='#80858c'
+mkdir -p "$work"/{empty,far,person,biden}
+for i in 0 1 2 3; do
+    convert -size 640x480 "gradient:#9aa0a8-#6d7178" -attenuate 0.3 +noise Gaussian "$work/empty/f$i.jpg"
+    # Too far: the face is found but too small for a spec photo from a 640×480 camera.
+    convert -size 640x480 "xc:$bg" \( "$faces/obama.jpg" -crop 910x760+0+0 +repage -resize 40% \) \
+        -geometry +$((138 + i))+176 -composite "$work/far/f$i.jpg"
+    # Close enough, smiling with open lips.
+    convert -size 640x480 "xc:$bg" \( "$faces/obama.jpg" -crop 910x760+0+0 +repage -resize 62% \) \
+        -geometry +$((38 + i))+40 -composite "$work/person/f$i.jpg"
+    # A 1280×720 camera; the photo is levelled (its eye line leans 13°) and scaled.
+    convert -size 1280x720 "xc:$bg" \( "$faces/biden.jpg" -virtual-pixel edge -distort SRT "565,420 1 -13.1" -resize 75% \) \
+        -geometry +$((216 + i))+15 -composite "$work/biden/f$i.jpg"
+done
+
+# Starts `kiosk run` on a replay folder in a fresh 100×30 tmux window.
+start() {
+    tm kill-session -t kiosk 2>/dev/null
+    tm new-session -d -s kiosk -x 100 -y 30 \
+        "COLORTERM=truecolor $kiosk run --source replay:$work/$1@10 --duration ${2:-20} --output $work/photos 2>$work/$1.err; echo \"exit=\$?\" >$work/$1.rc; sleep 600"
+}
+
+screen() { tm capture-pane -p -N -t kiosk; }
+screen_with_colours() { tm capture-pane -p -e -N -t kiosk; }
+
+# Waits up to $2 seconds for text $1 on the screen.
+wait_for() {
+    local deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+keep() { [ -n "${SCREEN_DIR:-}" ] && mkdir -p "$SCREEN_DIR" && screen_with_colours >"$SCREEN_DIR/$1.ansi"; }
+
+# The preview: many rows of half blocks in 24-bit colour. The guide: its colour (amber
+# while something must change) on preview rows.
+check_preview_and_guide() {
+    local name=$1 guide=$2 shot
+    shot=$(screen_with_colours)
+    local rows
+    rows=$(printf '%s\n' "$shot" | grep -c '[▀▄]')
+    [ "$rows" -ge 15 ] || fail "$name: preview has $rows rows of half blocks, expected at least 15"
+    printf '%s\n' "$shot" | grep '[▀▄]' | grep -q '\[[34]8;2;' || fail "$name: no 24-bit colours in the preview"
+    printf '%s\n' "$shot" | grep '[▀▄]' | grep -q "$guide" || fail "$name: guide frame colour $guide not on the preview"
+}
+
+amber='255;176;0'
+
+echo "-- nobody in view"
+start empty
+if wait_for "请坐到框内" 30; then
+    screen | grep -qF "Please sit inside the frame" || fail "empty: English line missing"
+    check_preview_and_guide empty "$amber"
+    screen | grep -qF "✗ 位置" || fail "empty: the position check is not marked failed"
+else
+    fail "empty: \"请坐到框内\" never shown"; screen
+fi
+keep empty
+
+echo "-- too far from the camera"
+start far
+wait_for "离镜头太远" 30 && check_preview_and_guide far "$amber" || { fail "far: \"离镜头太远\" never shown"; screen; }
+keep far
+
+echo "-- open lips"
+start person
+wait_for "请闭上嘴" 30 && check_preview_and_guide person "$amber" || { fail "person: \"请闭上嘴\" never shown"; screen; }
+keep person
+
+echo "-- operator capture, review, accept, quit"
+start biden 120
+if wait_for "✓ 位置" 30; then
+    tm send-keys -t kiosk c
+    if wait_for "照片合格" 90; then
+        keep review
+        tm send-keys -t kiosk Enter
+        wait_for "照片已保存" 10 || fail "review: accepting did not say the photo was saved"
+        saved=$(ls "$work"/photos/*.jpg 2>/dev/null | head -1)
+        if [ -n "$saved" ]; then
+            size=$(identify -format '%wx%h' "$saved")
+            [ "$size" = "480x640" ] || fail "saved photo is $size, expected 480x640"
+        else
+            fail "no photo saved after accepting"
+        fi
+    else
+        fail "operator capture: no passing review screen"; screen
+    fi
+    tm send-keys -t kiosk q
+    sleep 2
+    grep -q "exit=0" "$work/biden.rc" 2>/dev/null || fail "q: kiosk run did not exit 0 ($(cat "$work/biden.rc" "$work/biden.err" 2>/dev/null))"
+    [ "$(tm display -p -t kiosk '#{alternate_on}#{cursor_flag}')" = "01" ] || fail "q: terminal not restored (alternate screen or hidden cursor left)"
+else
+    fail "biden: the face was never placed"; screen
+fi
+
+echo "-- SIGTERM restores the terminal"
+start empty
+wait_for "请坐到框内" 30
+pid=$(pgrep -f -n -- "--source replay:$work/empty@10")
+if [ -n "$pid" ]; then
+    kill -TERM "$pid"
+    sleep 1
+    [ "$(tm display -p -t kiosk '#{alternate_on}#{cursor_flag}')" = "01" ] || fail "SIGTERM: terminal not restored"
+else
+    fail "SIGTERM: kiosk run not found"
+fi
+
+if [ $failures -gt 0 ]; then
+    echo "tmux screen test: $failures failure(s)"
+    exit 1
+fi
+echo "tmux screen test: passed"
