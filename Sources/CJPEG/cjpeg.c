@@ -117,7 +117,10 @@ static void fill_info(j_decompress_ptr cinfo, cjpeg_info *info) {
     }
 }
 
-cjpeg_result cjpeg_read_info(const uint8_t *data, size_t size, int32_t scale_denom, cjpeg_info *info) {
+/* Reads the headers and, when out is given, the pixels: one body for both so that the
+ * setjmp frame, which must stay alive while libjpeg runs, is written once. */
+static cjpeg_result decompress(const uint8_t *data, size_t size, int32_t scale_denom, cjpeg_info *info,
+                               uint8_t *out, size_t out_stride, int32_t out_width, int32_t out_height) {
     if (!data || size == 0) return make_result(CJPEG_EMPTY, "the data is empty");
     if (!valid_scale(scale_denom)) return make_result(CJPEG_BAD_ARGUMENT, "scale must be 1, 2, 4 or 8");
     struct jpeg_decompress_struct cinfo;
@@ -136,52 +139,39 @@ cjpeg_result cjpeg_read_info(const uint8_t *data, size_t size, int32_t scale_den
     cinfo.scale_denom = (unsigned int)scale_denom;
     cinfo.out_color_space = JCS_RGB;
     jpeg_calc_output_dimensions(&cinfo);
-    fill_info(&cinfo, info);
-    jpeg_destroy_decompress(&cinfo);
-    cjpeg_result r = make_result(CJPEG_OK, NULL);
-    r.warnings = err.warnings;
-    if (err.warnings) snprintf(r.message, sizeof(r.message), "%s", err.last_warning);
-    return r;
-}
-
-cjpeg_result cjpeg_decode_rgb(const uint8_t *data, size_t size, int32_t scale_denom,
-                              uint8_t *out, size_t out_stride, int32_t out_width, int32_t out_height) {
-    if (!data || size == 0) return make_result(CJPEG_EMPTY, "the data is empty");
-    if (!valid_scale(scale_denom)) return make_result(CJPEG_BAD_ARGUMENT, "scale must be 1, 2, 4 or 8");
-    struct jpeg_decompress_struct cinfo;
-    guarded_error err;
-    init_errors(&err);
-    cinfo.err = &err.base;
-    if (setjmp(err.escape)) {
-        cjpeg_result r = failure_from((j_common_ptr)&cinfo, &err);
-        jpeg_destroy_decompress(&cinfo);
-        return r;
+    if (info) fill_info(&cinfo, info);
+    if (out) {
+        if ((int32_t)cinfo.output_width != out_width || (int32_t)cinfo.output_height != out_height ||
+            cinfo.output_components != 3 || out_stride < (size_t)out_width * 3) {
+            jpeg_destroy_decompress(&cinfo);
+            return make_result(CJPEG_BAD_ARGUMENT, "output buffer does not match the decoded size");
+        }
+        jpeg_start_decompress(&cinfo);
+        while (cinfo.output_scanline < cinfo.output_height) {
+            JSAMPROW row = out + (size_t)cinfo.output_scanline * out_stride;
+            jpeg_read_scanlines(&cinfo, &row, 1);
+        }
+        jpeg_finish_decompress(&cinfo);
     }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
-    cinfo.scale_num = 1;
-    cinfo.scale_denom = (unsigned int)scale_denom;
-    cinfo.out_color_space = JCS_RGB;
-    jpeg_start_decompress(&cinfo);
-    if ((int32_t)cinfo.output_width != out_width || (int32_t)cinfo.output_height != out_height ||
-        cinfo.output_components != 3 || out_stride < (size_t)out_width * 3) {
-        jpeg_destroy_decompress(&cinfo);
-        return make_result(CJPEG_BAD_ARGUMENT, "output buffer does not match the decoded size");
-    }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = out + (size_t)cinfo.output_scanline * out_stride;
-        jpeg_read_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
     cjpeg_result r = make_result(CJPEG_OK, NULL);
     r.warnings = err.warnings;
     if (err.warnings) {
-        r.status = err.saw_end_of_data ? CJPEG_TRUNCATED : status_for_code(err.last_warning_code);
+        /* Damage in the headers alone still leaves usable information; in pixels it does not. */
+        if (out) r.status = err.saw_end_of_data ? CJPEG_TRUNCATED : status_for_code(err.last_warning_code);
         snprintf(r.message, sizeof(r.message), "%s", err.last_warning);
     }
     return r;
+}
+
+cjpeg_result cjpeg_read_info(const uint8_t *data, size_t size, int32_t scale_denom, cjpeg_info *info) {
+    return decompress(data, size, scale_denom, info, NULL, 0, 0, 0);
+}
+
+cjpeg_result cjpeg_decode_rgb(const uint8_t *data, size_t size, int32_t scale_denom,
+                              uint8_t *out, size_t out_stride, int32_t out_width, int32_t out_height) {
+    if (!out) return make_result(CJPEG_BAD_ARGUMENT, "no output buffer");
+    return decompress(data, size, scale_denom, NULL, out, out_stride, out_width, out_height);
 }
 
 cjpeg_result cjpeg_encode(const uint8_t *pixels, size_t stride, int32_t width, int32_t height,
