@@ -1,0 +1,115 @@
+import DataCache
+import FaceKit
+import Foundation
+import ImageKit
+import PhotoStandard
+import Testing
+@testable import Guidance
+
+/// Camera frames built from the test photos: the photo scaled, placed on a plain wall, and
+/// changed in one way (turned, half in shadow, far away).
+private enum Frames {
+    static let wall: [UInt8] = [128, 133, 140]
+
+    /// The top 910×760 of obama.jpg at `scale`, its top-left corner at (`x`, `y`) of a
+    /// `width`×`height` frame.
+    static func obama(scale: Double, x: Int, y: Int, width: Int = 640, height: Int = 480) throws -> RGBImage {
+        let photo = try ImageFile.read(DataCache.standard.face("obama.jpg")).cropped(to: PixelRect(x: 0, y: 0, width: 910, height: 760))
+        let small = photo.resized(to: PixelSize(width: Int(910 * scale), height: Int(760 * scale)), filter: .area)
+        return RGBImage(width: width, height: height) { fx, fy in
+            let sx = fx - x, sy = fy - y
+            guard sx >= 0, sy >= 0, sx < small.width, sy < small.height else { return wall }
+            let p = small.rgb(sx, sy)
+            return [p.r, p.g, p.b]
+        }
+    }
+
+    /// `image` turned by `degrees` (clockwise on screen) about its centre; corners show the wall.
+    static func rotated(_ image: RGBImage, degrees: Double) -> RGBImage {
+        let a = degrees * .pi / 180, c = cos(a), s = sin(a)
+        let cx = Double(image.width) / 2, cy = Double(image.height) / 2
+        return RGBImage(width: image.width, height: image.height) { x, y in
+            let dx = Double(x) - cx, dy = Double(y) - cy
+            let sx = Int((c * dx + s * dy + cx).rounded()), sy = Int((-s * dx + c * dy + cy).rounded())
+            guard sx >= 0, sy >= 0, sx < image.width, sy < image.height else { return wall }
+            let p = image.rgb(sx, sy)
+            return [p.r, p.g, p.b]
+        }
+    }
+
+    /// `image` with every pixel left of `edge` multiplied by `factor`.
+    static func shaded(_ image: RGBImage, leftOf edge: Int, factor: Double) -> RGBImage {
+        RGBImage(width: image.width, height: image.height) { x, y in
+            let p = image.rgb(x, y)
+            let f = x < edge ? factor : 1
+            return [UInt8(Double(p.r) * f), UInt8(Double(p.g) * f), UInt8(Double(p.b) * f)]
+        }
+    }
+}
+
+@Suite("Frame analysis on the test photos", .enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
+struct FrameAnalyzerTests {
+    let analyzer: FrameAnalyzer
+
+    init() throws {
+        analyzer = FrameAnalyzer(detector: try FaceDetector())
+    }
+
+    @Test("a well placed face is found, level, and a spec crop is possible")
+    func wellPlaced() throws {
+        let m = try analyzer.analyze(try Frames.obama(scale: 0.62, x: 38, y: 40), time: 0)
+        #expect(m.faceCount == 1)
+        #expect(m.framing == nil)
+        let face = try #require(m.face)
+        #expect(abs(face.measures.roll) < 3)
+        #expect(abs(m.lightBalance) < 0.15)
+        #expect(m.exposure > 80 && m.exposure < 200)
+    }
+
+    @Test("a face turned 15 degrees is told to hold the head upright")
+    func rotatedFace() throws {
+        let frame = Frames.rotated(try Frames.obama(scale: 0.62, x: 38, y: 40), degrees: 15)
+        let m = try analyzer.analyze(frame, time: 0)
+        let face = try #require(m.face)
+        #expect(abs(abs(face.measures.roll) - 15) < 4)
+        #expect(GuidanceEngine().issues(in: m).contains(.headTilted))
+    }
+
+    @Test("a face dark on the image's left is told its right cheek is in shadow, light from the left")
+    func darkLeftHalf() throws {
+        // The nose is near x = 322 in this frame: shade everything left of it.
+        let frame = Frames.shaded(try Frames.obama(scale: 0.62, x: 38, y: 40), leftOf: 322, factor: 0.4)
+        let m = try analyzer.analyze(frame, time: 0)
+        #expect(m.lightBalance < -0.3)
+        let issues = GuidanceEngine().issues(in: m)
+        #expect(issues.contains(.unevenLight(darkSide: .right)))
+        #expect(GuidanceIssue.unevenLight(darkSide: .right).instruction.chinese.hasPrefix("右脸偏暗（光从左侧来）"))
+    }
+
+    @Test("a face too small for the spec photo is told to come closer")
+    func tooSmall() throws {
+        let m = try analyzer.analyze(try Frames.obama(scale: 0.4, x: 138, y: 176), time: 0)
+        #expect(m.face != nil)
+        #expect(m.framing == .tooFar)
+        #expect(GuidanceEngine().issues(in: m).min() == .framing(.tooFar))
+    }
+
+    @Test("an empty seat gives no face and the instruction to sit inside the frame")
+    func emptySeat() throws {
+        let m = try analyzer.analyze(RGBImage(width: 640, height: 480, filledWith: 120), time: 0)
+        #expect(m.face == nil)
+        #expect(GuidanceEngine().issues(in: m) == [.noFace])
+    }
+
+    @Test("the landmarks' speed is measured between frames and a still face is still")
+    func motion() throws {
+        let a = try Frames.obama(scale: 0.62, x: 38, y: 40)
+        let b = try Frames.obama(scale: 0.62, x: 68, y: 40)
+        _ = try analyzer.analyze(a, time: 0)
+        let still = try analyzer.analyze(a, time: 0.1)
+        let moved = try analyzer.analyze(b, time: 0.2)
+        #expect(try #require(still.motion) < 0.1)
+        // 30 px of 640 in 0.1 s, about a third of the eye distance: several per second.
+        #expect(try #require(moved.motion) > 1)
+    }
+}
