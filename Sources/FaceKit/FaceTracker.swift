@@ -18,20 +18,26 @@ public struct FaceTrackerOptions: Sendable, Hashable, Codable {
     /// Scales searched in the region (dlib pyramid levels, each 5/6 of the last): 4 covers
     /// faces from 0.8 to 1.7 times the last size, far more than a face changes in one frame.
     public var regionPyramidLevels: Int
-    /// Landmark smoothing, in pixels per second of movement, tuned for a face about 200
-    /// pixels wide at 30 frames per second: still faces are held to well under a pixel of
-    /// jitter, a face moving 100 px/s lags by about one frame.
+    /// Landmark smoothing, in pixels and seconds, tuned for a face about 200 pixels wide at
+    /// 30 frames per second: jitter of a still face drops to about a third, a face moving
+    /// 300 px/s lags by less than one frame's movement.
     public var smoothing: OneEuroFilter.Parameters
+    /// A move of the eye midpoint by more than this fraction of the eye distance in one
+    /// frame is taken as real movement and passed through unsmoothed (landmark jitter
+    /// stays below a twentieth).
+    public var jumpThreshold: Double
 
     public init(minimumFaceSize: Int = 120, fullSearchInterval: Int = 15, searchMargin: Double = 0.35,
                 regionFaceSize: Int = 96, regionPyramidLevels: Int = 4,
-                smoothing: OneEuroFilter.Parameters = .init(minimumCutoff: 1.5, speedCoefficient: 0.05)) {
+                smoothing: OneEuroFilter.Parameters = .init(minimumCutoff: 1.0, speedCoefficient: 0.02),
+                jumpThreshold: Double = 0.15) {
         self.minimumFaceSize = minimumFaceSize
         self.fullSearchInterval = fullSearchInterval
         self.searchMargin = searchMargin
         self.regionFaceSize = regionFaceSize
         self.regionPyramidLevels = regionPyramidLevels
         self.smoothing = smoothing
+        self.jumpThreshold = jumpThreshold
     }
 }
 
@@ -69,6 +75,7 @@ public final class FaceTracker {
     private var last: PixelRect?
     private var framesSinceFullSearch = 0
     private var filters: [OneEuroFilter]
+    private var lastSmoothed: FaceLandmarks?
 
     public init(detector: FaceDetector, options: FaceTrackerOptions = .init()) {
         self.detector = detector
@@ -93,11 +100,16 @@ public final class FaceTracker {
             reset()
             return nil
         }
-        if let last, found.box.rect.overlap(with: last) < 0.3 { resetSmoothing() }
         last = found.box.rect
         let raw = try detector.landmarks(in: frame, box: found.box.rect)
-        return TrackedFace(box: found.box.rect, landmarks: smooth(raw, at: time), rawLandmarks: raw,
-                           score: found.box.score, source: found.source)
+        if let previous = lastSmoothed,
+           previous.eyeMidpoint.distance(to: raw.eyeMidpoint) > options.jumpThreshold * raw.interEyeDistance {
+            resetSmoothing()
+        }
+        let smoothed = smooth(raw, at: time)
+        lastSmoothed = smoothed
+        return TrackedFace(box: found.box.rect, landmarks: smoothed, rawLandmarks: raw, score: found.box.score,
+                           source: found.source)
     }
 
     /// Forgets the face, so the next frame gets a full search and unsmoothed landmarks.
@@ -108,6 +120,7 @@ public final class FaceTracker {
     }
 
     private func resetSmoothing() {
+        lastSmoothed = nil
         for i in filters.indices { filters[i].reset() }
     }
 
@@ -126,16 +139,8 @@ public final class FaceTracker {
                                height: Int(Double(box.height) * (1 + 2 * margin))).intersection(frame.bounds)
         guard !region.isEmpty else { return nil }
         let scale = min(1, Double(options.regionFaceSize) / Double(max(box.width, box.height)))
-        var gray = frame.cropped(to: region).grayscale()
-        if scale < 1 {
-            gray = gray.resized(to: PixelSize(width: max(1, Int(Double(region.width) * scale)),
-                                              height: max(1, Int(Double(region.height) * scale))), filter: .area)
-        }
-        let boxes = try detector.searchBoxes(in: gray, upsampling: 0, thresholdAdjustment: 0,
-                                             pyramidLevels: options.regionPyramidLevels)
-        guard let best = boxes.first else { return nil }
-        let sx = Double(region.width) / Double(gray.width), sy = Double(region.height) / Double(gray.height)
-        return FaceBox(rect: best.rect.scaled(sx: sx, sy: sy, offsetX: region.x, offsetY: region.y), score: best.score)
+        return try detector.boxes(inGray: frame.cropped(to: region).grayscale(), at: region, scale: scale,
+                                  pyramidLevels: options.regionPyramidLevels, FaceDetectionOptions()).first
     }
 }
 

@@ -81,6 +81,7 @@ public protocol BenchmarkSuite: Sendable {
 /// Every suite `kiosk bench` knows, in the order it runs them.
 public let allBenchmarkSuites: [any BenchmarkSuite] = [
     ImageBenchmarks(),
+    FaceBenchmarks(),
 ]
 
 /// Keeps a value alive and opaque so the optimiser cannot drop the work that produced it.

@@ -1,0 +1,200 @@
+import DataCache
+import FaceKit
+import Foundation
+import ImageKit
+
+/// Face detection, landmarks, descriptor and the tracked per-frame path, each dlib call
+/// timed beside the same call made by a plain C++ program (Benchmarks/dlib-reference) on
+/// the same pixels in the same run; the `ratio` figure is Swift's median over C++'s.
+///
+/// Frames are 4:3 and 16:9 crops of obama.jpg around the face, scaled to 640×480 and
+/// 1280×720; the tracked path replays a 90-frame pan-and-zoom over the same photo.
+public struct FaceBenchmarks: BenchmarkSuite {
+    public var name: String { "faces" }
+    public var summary: String { "dlib face detection, landmarks, descriptor, tracked frames; ratio to plain C++" }
+
+    public init() {}
+
+    public func run(_ context: BenchmarkContext) throws -> [BenchmarkResult] {
+        let cache = DataCache(root: context.dataCache)
+        let models = FaceModels.defaults(cache: cache)
+        let photo = try ImageFile.read(cache.face("obama.jpg"))
+        let rgb640 = Self.frame(photo, PixelSize(width: 640, height: 480))
+        let gray640 = rgb640.grayscale()
+        let gray1280 = Self.frame(photo, PixelSize(width: 1280, height: 720)).grayscale()
+        let detector = try FaceDetector(models: models)
+        let encoder = try FaceEncoder(models: models)
+        guard let box = try detector.faceBoxes(in: gray640).first?.rect else {
+            throw FaceError.invalidInput("no face found in the 640×480 benchmark frame")
+        }
+
+        let inputs = context.inputsDirectory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("kiosk-bench-faces-\(ProcessInfo.processInfo.processIdentifier)")
+        try Self.writeInputs(to: inputs, gray640: gray640, gray1280: gray1280, rgb640: rgb640, box: box)
+        defer { if context.inputsDirectory == nil { try? FileManager.default.removeItem(at: inputs) } }
+        let reference = ReferenceProgram(inputs: inputs, models: models)
+
+        var results: [BenchmarkResult] = []
+        func record(_ name: String, reference operation: String? = nil, iterations: Int = context.iterations,
+                    _ body: () throws -> Void) throws {
+            results.append(try Self.paired(name, suite: self.name, iterations: iterations, warmup: context.warmup,
+                                           reference: operation.flatMap { op in reference.map { ($0, op) } }, body))
+        }
+        let loads = max(4, context.iterations / 5)
+        try record("load 68-point model + HOG detector", reference: "load68", iterations: loads) {
+            blackHole(try FaceDetector(models: models))
+        }
+        try record("load ResNet + 5-point models", reference: "loadresnet", iterations: loads) {
+            blackHole(try FaceEncoder(models: models))
+        }
+        try record("detect 640x480 grey", reference: "detect640") { blackHole(try detector.faceBoxes(in: gray640)) }
+        try record("detect 1280x720 grey", reference: "detect1280") { blackHole(try detector.faceBoxes(in: gray1280)) }
+        try record("detect 640x480 RGB (with grey conversion)") { blackHole(try detector.faceBoxes(in: rgb640)) }
+        try record("landmarks 68 per face", reference: "landmarks") {
+            blackHole(try detector.landmarks(in: rgb640, box: box))
+        }
+        try record("descriptor per face", reference: "descriptor") {
+            blackHole(try encoder.descriptor(of: rgb640, faceBox: box))
+        }
+        try record("detect + landmarks 640x480, untracked") { blackHole(try detector.detect(in: rgb640)) }
+        results.append(try Self.trackedPath(photo, detector, context, suite: name))
+        reference?.finish()
+        return results
+    }
+
+    /// Times `body` and, when there is a reference, the same operation in C++, in four
+    /// alternating blocks so that both see the same load on a shared machine.
+    static func paired(_ name: String, suite: String, iterations: Int, warmup: Int,
+                       reference: (program: ReferenceProgram, operation: String)?,
+                       _ body: () throws -> Void) throws -> BenchmarkResult {
+        let blocks = 4, perBlock = max(1, (iterations + blocks - 1) / blocks)
+        var swift: [Double] = [], cpp: [Double] = []
+        var block = BenchmarkContext(iterations: perBlock, warmup: warmup, dataCache: URL(fileURLWithPath: "/"))
+        _ = reference.flatMap { $0.program.run($0.operation, count: warmup) }
+        for _ in 0..<blocks {
+            swift += try block.measure(body)
+            block.warmup = 0
+            if let reference, let times = reference.program.run(reference.operation, count: perBlock) { cpp += times }
+        }
+        var result = BenchmarkResult(suite: suite, name: name, timings: swift)
+        if !cpp.isEmpty {
+            let median = BenchmarkResult(suite: suite, name: name, timings: cpp).medianMilliseconds
+            result.figures = ["cpp_ms": median, "ratio": result.medianMilliseconds / median]
+        }
+        return result
+    }
+
+    /// `size`-shaped crop of `photo` around its upper middle (where the face is), scaled.
+    static func frame(_ photo: RGBImage, _ size: PixelSize) -> RGBImage {
+        let width = min(photo.width, photo.height * size.width / size.height)
+        let height = width * size.height / size.width
+        return photo.cropped(to: PixelRect(x: (photo.width - width) / 2, y: 0, width: width, height: height))
+            .resized(to: size, filter: .area)
+    }
+
+    /// Per-frame time of tracking + landmarks + measures over a replayed pan-and-zoom, and
+    /// how often tracking and a full detection disagree on it.
+    static func trackedPath(_ photo: RGBImage, _ detector: FaceDetector, _ context: BenchmarkContext,
+                            suite: String) throws -> BenchmarkResult {
+        let sequence = PanZoomSequence(photo: photo, frameCount: 90)
+        let frames = (0..<sequence.frameCount).map(sequence.frame)
+        let tracker = FaceTracker(detector: detector)
+        var timings: [Double] = []
+        var fullSearches = 0
+        let passes = 1 + (context.iterations + frames.count - 1) / frames.count
+        for pass in 0..<passes {
+            tracker.reset()
+            for (index, frame) in frames.enumerated() {
+                let start = ContinuousClock.now
+                let face = try tracker.track(frame, at: sequence.time(index))
+                blackHole(face.map { FaceMeasures(landmarks: $0.landmarks, imageSize: frame.size) })
+                let elapsed = ContinuousClock.now - start
+                if pass > 0 {
+                    timings.append(Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1e3)
+                    if face?.source == .fullSearch { fullSearches += 1 }
+                }
+            }
+        }
+        let agreement = try TrackingAgreement.measure(sequence, tracker: tracker, detector: detector)
+        return BenchmarkResult(suite: suite, name: "tracked frame 640x480 (search + landmarks + measures)",
+                               timings: timings, figures: [
+                                   "full_searches_%": 100 * Double(fullSearches) / Double(max(1, timings.count)),
+                                   "agreement_%": 100 * agreement.agreementRate,
+                                   "disagreeing_frames": Double(agreement.disagreements.count),
+                                   "landmark_diff_eye_dist_%": 100 * agreement.meanLandmarkDifference,
+                               ])
+    }
+
+    static func writeInputs(to dir: URL, gray640: GrayImage, gray1280: GrayImage, rgb640: RGBImage,
+                            box: PixelRect) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func pnm(_ magic: String, _ width: Int, _ height: Int, _ bytes: [UInt8]) -> Data {
+            Data("\(magic)\n\(width) \(height)\n255\n".utf8) + Data(bytes)
+        }
+        try pnm("P5", 640, 480, gray640.elements).write(to: dir.appendingPathComponent("frame-640x480.pgm"))
+        try pnm("P5", 1280, 720, gray1280.elements).write(to: dir.appendingPathComponent("frame-1280x720.pgm"))
+        try pnm("P6", 640, 480, rgb640.elements).write(to: dir.appendingPathComponent("frame-640x480.ppm"))
+        try Data("\(box.x) \(box.y) \(box.width) \(box.height)\n".utf8)
+            .write(to: dir.appendingPathComponent("face-box.txt"))
+    }
+}
+
+/// The plain C++ program of Benchmarks/dlib-reference, running beside the benchmark and
+/// timing the operations it is asked for (see face_reference.cpp for the protocol).
+final class ReferenceProgram {
+    private let process = Process()
+    private let requests = Pipe()
+    private let answers = Pipe()
+    private var buffer = Data()
+
+    /// Starts the reference (building it first if needed); nil, with a message, when it
+    /// cannot run, so the suite still reports the Swift timings.
+    init?(inputs: URL, models: FaceModels) {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Benchmarks/dlib-reference/face-reference.sh")
+        process.executableURL = script
+        process.arguments = [inputs.path, models.landmarks68.path, models.landmarks5.path, models.descriptor.path]
+        process.standardInput = requests
+        process.standardOutput = answers
+        do { try process.run() } catch {
+            Self.warn("cannot start \(script.path): \(error.localizedDescription)")
+            return nil
+        }
+    }
+
+    /// `count` wall times in milliseconds of `operation`, or nil when the program failed.
+    func run(_ operation: String, count: Int) -> [Double]? {
+        guard count > 0 else { return [] }
+        guard process.isRunning else { return nil }
+        requests.fileHandleForWriting.write(Data("\(operation) \(count)\n".utf8))
+        guard let line = readLine() else {
+            Self.warn("the C++ reference stopped (exit \(process.terminationStatus)); Swift timings only")
+            return nil
+        }
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count >= 2, fields[0] == operation else { return nil }
+        return fields[1].split(separator: ",").compactMap { Double($0) }
+    }
+
+    func finish() {
+        try? requests.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    private func readLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            let more = answers.fileHandleForReading.availableData
+            if more.isEmpty { return nil }
+            buffer.append(more)
+        }
+    }
+
+    private static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("bench faces: \(message)\n".utf8))
+    }
+}
