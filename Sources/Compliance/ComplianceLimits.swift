@@ -1,0 +1,99 @@
+import Foundation
+
+/// Where a measured value turns from pass to warn to fail.
+public struct Limit: Sendable, Codable, Hashable, CustomStringConvertible {
+    public enum Side: String, Sendable, Codable, Hashable {
+        /// Large values are bad (a tilt, an imbalance).
+        case atMost = "at most"
+        /// Small values are bad (sharpness, eye opening).
+        case atLeast = "at least"
+    }
+
+    public var side: Side
+    public var warn: Double
+    public var fail: Double
+
+    /// Values above `warn` warn, above `fail` fail.
+    public static func atMost(warn: Double, fail: Double) -> Limit { Limit(side: .atMost, warn: warn, fail: fail) }
+    /// Values below `warn` warn, below `fail` fail.
+    public static func atLeast(warn: Double, fail: Double) -> Limit { Limit(side: .atLeast, warn: warn, fail: fail) }
+
+    public func verdict(_ value: Double) -> Verdict {
+        switch side {
+        case .atMost: value > fail ? .fail : value > warn ? .warn : .pass
+        case .atLeast: value < fail ? .fail : value < warn ? .warn : .pass
+        }
+    }
+
+    public var description: String {
+        let sign = side == .atMost ? ">" : "<"
+        return "warn \(sign) \(Self.format(warn)), fail \(sign) \(Self.format(fail))"
+    }
+
+    static func format(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(format: abs(x) < 0.1 ? "%.3f" : "%.2f", x)
+    }
+}
+
+/// Every threshold of the checks: a configuration value (decode it from the station's
+/// configuration to change one). The defaults, and why, are in docs/compliance-checks.md;
+/// the evaluation on the labelled set (`ComplianceEvaluation`) chose them and the tests pin
+/// the rates they give. The spec's own numbers (photo size, ranges, background colour) are
+/// not here: they come from `PhotoSpec`.
+public struct ComplianceLimits: Sendable, Codable, Hashable {
+    /// Head roll from the eye line, degrees. The standard wants the top of the head and the
+    /// chin on one vertical line; a tilt of 5° moves the chin a face-width's 9% sideways,
+    /// which a reviewer sees.
+    public var roll = Limit.atMost(warn: 3, fail: 5)
+    /// Head yaw towards the camera, degrees (perspective fit: good to a few degrees).
+    public var yaw = Limit.atMost(warn: 8, fail: 12)
+    /// Head pitch, degrees; wider, as the generic-face fit carries a per-person bias here.
+    public var pitch = Limit.atMost(warn: 12, fail: 18)
+    /// The smaller eye aspect ratio of the two eyes (open eyes 0.25–0.35).
+    public var eyeOpening = Limit.atLeast(warn: 0.2, fail: 0.15)
+    /// Inner-lip opening over mouth width: closed lips stay below 0.05 on the test faces,
+    /// a smile showing teeth or speech is above 0.1.
+    public var mouthOpening = Limit.atMost(warn: 0.08, fail: 0.15)
+    /// Light difference between the two cheeks, in photographic stops of luminance
+    /// (log₂ of the ratio): a 2:1 lighting ratio (1 stop) is a clear yin-yang face.
+    public var lightImbalance = Limit.atMost(warn: 0.45, fail: 0.7)
+    /// Median L* of the face skin: below these the face is too dark …
+    public var faceDarkness = Limit.atLeast(warn: 30, fail: 22)
+    /// … above these too bright.
+    public var faceBrightness = Limit.atMost(warn: 80, fail: 86)
+    /// Share of face-skin pixels with a channel at 250 or more: detail lost to clipping.
+    public var clippedShare = Limit.atMost(warn: 0.01, fail: 0.03)
+    /// Share of face-skin pixels much brighter than the skin around them (specular hot
+    /// spots, shine).
+    public var hotSpotShare = Limit.atMost(warn: 0.015, fail: 0.035)
+    /// How many L* units above the skin's median a pixel must be to count as a hot spot.
+    public var hotSpotMargin = 28.0
+    /// Share of the lens area around each eye that is near white (glare on glasses); the
+    /// worse eye counts. Catchlights in bare eyes stay under 1%.
+    public var glareShare = Limit.atMost(warn: 0.03, fail: 0.07)
+    /// Share of the pupil disc that is saturated red (red eye); the worse eye counts.
+    public var redEyeShare = Limit.atMost(warn: 0.15, fail: 0.3)
+    /// Focus: mean gradient magnitude over the inner face at a fixed face scale, divided by
+    /// the face's contrast (so skin tone and exposure do not move it).
+    public var sharpness = Limit.atLeast(warn: 0.26, fail: 0.22)
+    /// Colour distance (CIE76 ΔE) of the clothing below the chin from the background colour.
+    public var clothingDistance = Limit.atLeast(warn: 30, fail: 18)
+    /// Share of clothing pixels that are blue (the notice forbids blue clothes).
+    public var clothingBlueShare = Limit.atMost(warn: 0.25, fail: 0.5)
+    /// A second face at least this fraction of the main face's width counts as a person.
+    public var otherFaceMinimumRatio = 0.3
+    /// Backdrop spread in the source frame: L* range (5th to 95th percentile) of backdrop
+    /// cells. Warn only by default (L* never exceeds 100): the backdrop is replaced, a busy one
+    /// only risks the cut.
+    public var backdropSpread = Limit.atMost(warn: 20, fail: 100)
+    /// The backdrop next to the person darker than further out, in stops: a cast shadow.
+    public var backdropShadow = Limit.atMost(warn: 0.35, fail: 0.6)
+    /// Share of the finished photo's background (outside the person) that is neither the
+    /// background colour nor touching the person: a stray object or a second person.
+    public var strayShare = Limit.atMost(warn: 0.002, fail: 0.01)
+
+    public init() {}
+
+    /// The defaults.
+    public static let standard = ComplianceLimits()
+}

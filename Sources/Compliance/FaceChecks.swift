@@ -1,0 +1,201 @@
+import FaceKit
+import Foundation
+import ImageKit
+
+/// The figures the per-face checks judge, measured on a `FaceSample`. Public so that the
+/// guidance can show them and the evaluation can choose limits from them.
+public struct FaceFigures: Sendable, Codable, Hashable {
+    public var roll: Double
+    /// Nil when the pose fit failed.
+    public var yaw: Double?
+    public var pitch: Double?
+    public var eyeOpening: Double
+    public var mouthOpening: Double
+    /// log₂(luminance of the person's left cheek / right cheek): positive when the right
+    /// cheek (image left) is the darker one.
+    public var lightBalance: Double
+    /// Median L* of the face skin.
+    public var skinLightness: Double
+    public var clippedShare: Double
+    public var hotSpotShare: Double
+    public var glareShare: Double
+    public var redEyeShare: Double
+    public var sharpness: Double
+}
+
+/// The checks on the face itself: pose, eyes, mouth, light, exposure, highlights, glare,
+/// red eye, focus. Cheap enough for every analysed frame (see `kiosk bench checks`): they
+/// work on the face scaled to a fixed size, wherever it came from.
+public struct FaceChecks: Sendable {
+    public var limits: ComplianceLimits
+
+    /// The face width the focus measure works at: every face the kiosk accepts is at least
+    /// this wide in its source, so the measure never sees an enlarged (soft) face, and blur
+    /// is judged relative to the face, as a reviewer judges it on the finished photo.
+    public static let sharpnessFaceWidth = 64.0
+
+    public init(limits: ComplianceLimits = .standard) { self.limits = limits }
+
+    /// The figures of the face with `landmarks` in `image` (any size: a reduced camera
+    /// frame, the full frame or the finished photo). Nil when the face lies outside it.
+    public func figures(_ image: RGBImage, landmarks: FaceLandmarks) -> FaceFigures? {
+        guard let sample = FaceSample(image, landmarks: landmarks),
+              let small = FaceSample(image, landmarks: landmarks, faceWidth: Self.sharpnessFaceWidth) else { return nil }
+        let l = sample.landmarks
+        let w = sample.rgb.width, h = sample.rgb.height
+        // The pose against the line of sight to the face: a camera whose axis passes through
+        // the nose, so a face off the frame's centre that looks into the lens reads as frontal.
+        let pose = try? HeadPose(landmarks: landmarks, camera: PoseCamera(
+            focalLength: Double(max(image.width, image.height)), principalPoint: landmarks.noseTip))
+
+        let cheeks = FaceRegions.cheeks(l)
+        let right = median(sample.lightness(.polygon(cheeks.right, width: w, height: h)))
+        let left = median(sample.lightness(.polygon(cheeks.left, width: w, height: h)))
+        let balance = log2(max(1e-4, luminance(lightness: left)) / max(1e-4, luminance(lightness: right)))
+
+        let skin = FaceRegions.skin(l, width: w, height: h)
+        let skinL = sample.lightness(skin)
+        let skinMedian = median(skinL)
+        let hot = Float(skinMedian + limits.hotSpotMargin)
+        let hotShare = Double(skinL.filter { $0 > hot }.count) / Double(max(1, skinL.count))
+
+        return FaceFigures(
+            roll: l.rollDegrees, yaw: pose?.yaw, pitch: pose?.pitch,
+            eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio), mouthOpening: l.mouthOpenness,
+            lightBalance: balance, skinLightness: skinMedian, clippedShare: clippedShare(sample, skin),
+            hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),
+            redEyeShare: max(redEye(sample, l.rightEye), redEye(sample, l.leftEye)),
+            sharpness: sharpness(small))
+    }
+
+    /// The results for `figures`.
+    public func results(_ f: FaceFigures) -> [CheckResult] {
+        let l = limits
+        var out: [CheckResult] = []
+        func add(_ id: CheckID, _ clause: String, _ value: Double, _ unit: String, _ limit: Limit, _ hint: Hint,
+                 detail: String? = nil) {
+            out.append(CheckResult(id: id, clause: clause, value: value, unit: unit, limit: limit.description,
+                                   verdict: limit.verdict(value), hint: hint, detail: detail))
+        }
+        let tiltSide = f.roll > 0 ? ("左", "left") : ("右", "right")
+        add(.roll, "head roll (tilt)", abs(f.roll), "°", l.roll,
+            Hint("请把头摆正，不要向\(tiltSide.0)肩歪头", "Hold your head upright: it leans towards your \(tiltSide.1) shoulder"))
+        if let yaw = f.yaw, let pitch = f.pitch {
+            let turn = yaw > 0 ? ("左", "left") : ("右", "right")
+            add(.yaw, "head yaw (turn)", abs(yaw), "°", l.yaw,
+                Hint("请正对镜头，脸不要转向\(turn.0)边", "Face the camera straight on: you are turned to your \(turn.1)"))
+            add(.pitch, "head pitch (nod)", abs(pitch), "°", l.pitch,
+                pitch > 0 ? Hint("请稍微低头，下巴不要抬高", "Lower your chin a little")
+                    : Hint("请稍微抬头，平视镜头", "Lift your chin a little and look level into the lens"))
+        } else {
+            for (id, clause) in [(CheckID.yaw, "head yaw (turn)"), (.pitch, "head pitch (nod)")] {
+                out.append(CheckResult(id: id, clause: clause, value: nil, unit: "°", limit: "", verdict: .notChecked,
+                                       detail: "the head-pose fit failed on these landmarks"))
+            }
+        }
+        add(.eyesOpen, "both eyes open", f.eyeOpening, "EAR", l.eyeOpening,
+            Hint("请自然睁大双眼，看向镜头", "Open both eyes naturally and look into the lens"))
+        add(.mouthClosed, "lips closed", f.mouthOpening, "ratio", l.mouthOpening,
+            Hint("请自然闭上嘴唇，不要露齿", "Close your lips naturally, no teeth showing"))
+        // The person's own sides: the right cheek is on the image's left.
+        let dark = f.lightBalance > 0 ? ("右", "right", "left") : ("左", "left", "right")
+        add(.evenLight, "even light on both face halves", abs(f.lightBalance), "stops", l.lightImbalance,
+            Hint("\(dark.0)脸偏暗（阴阳脸）：请在\(dark.0)侧补光，或让两侧灯光一样亮",
+                 "Your \(dark.1) cheek is darker (yin-yang face): add light on your \(dark.1) or even out the two lights"),
+            detail: "darker: the person's \(dark.1) cheek (image \(dark.2))")
+        let darkVerdict = l.faceDarkness.verdict(f.skinLightness), brightVerdict = l.faceBrightness.verdict(f.skinLightness)
+        out.append(CheckResult(
+            id: .exposure, clause: "face exposure", value: f.skinLightness, unit: "L*",
+            limit: "too dark: \(l.faceDarkness); too bright: \(l.faceBrightness)",
+            verdict: max(darkVerdict, brightVerdict),
+            hint: darkVerdict > brightVerdict ? Hint("脸部太暗：请打开或调亮灯光", "Your face is too dark: turn the lights up")
+                : Hint("脸部太亮：请调暗灯光或后退一点", "Your face is too bright: turn the lights down or move back")))
+        add(.clippedHighlights, "no clipped highlights", f.clippedShare, "share", l.clippedShare,
+            Hint("脸部有过曝发白的地方：请调暗灯光", "Parts of your face are burnt out white: turn the lights down"))
+        add(.hotSpots, "no light spots on the face", f.hotSpotShare, "share", l.hotSpotShare,
+            Hint("脸上有反光亮斑：请用吸油纸擦脸，或让灯光更柔和", "Shiny spots on your face: blot your skin or soften the light"))
+        add(.glassesGlare, "no glare on glasses", f.glareShare, "share", l.glareShare,
+            Hint("眼镜反光：请把眼镜稍微下倾或调整灯光角度", "Your glasses reflect the light: tilt them down slightly or move the lights"))
+        add(.redEye, "no red eye", f.redEyeShare, "share", l.redEyeShare,
+            Hint("红眼：请关闭闪光灯或开亮室内灯后重拍", "Red eye: switch off the flash or brighten the room and retake"))
+        add(.sharpness, "sharp focus", f.sharpness, "grad/contrast", l.sharpness,
+            Hint("照片模糊：请保持不动，让镜头重新对焦", "The photo is blurred: hold still and let the camera focus"))
+        return out
+    }
+
+    /// Figures and results in one call (nil figures: the face is outside the image).
+    public func check(_ image: RGBImage, landmarks: FaceLandmarks) -> (figures: FaceFigures, results: [CheckResult])? {
+        figures(image, landmarks: landmarks).map { ($0, results($0)) }
+    }
+
+    private func clippedShare(_ sample: FaceSample, _ skin: RegionMask) -> Double {
+        var clipped = 0, total = 0
+        sample.rgb.withUnsafeRows { p, stride in
+            skin.forEach { x, y in
+                let i = y * stride + 3 * x
+                total += 1
+                if max(p[i], p[i + 1], p[i + 2]) >= 250 { clipped += 1 }
+            }
+        }
+        return Double(clipped) / Double(max(1, total))
+    }
+
+    /// Near-white, colourless pixels in the lens area: L* ≥ 90 and chroma ≤ 12. Eye whites
+    /// stay below that in even light; catchlights are a few pixels.
+    private func glare(_ sample: FaceSample, _ eye: ArraySlice<Point2D>) -> Double {
+        let rect = FaceRegions.lens(eye).pixels(in: sample.lab.bounds)
+        guard !rect.isEmpty else { return 0 }
+        var bright = 0
+        sample.lab.withUnsafeRows { p, stride in
+            for y in rect.y..<rect.maxY {
+                for x in rect.x..<rect.maxX {
+                    let i = y * stride + 3 * x
+                    if p[i] >= 90 && p[i + 1] * p[i + 1] + p[i + 2] * p[i + 2] <= 144 { bright += 1 }
+                }
+            }
+        }
+        return Double(bright) / Double(rect.width * rect.height)
+    }
+
+    /// Saturated red in the pupil disc: red well above green and blue and bright enough to
+    /// be light, not a dark brown iris.
+    private func redEye(_ sample: FaceSample, _ eye: ArraySlice<Point2D>) -> Double {
+        let pupil = FaceRegions.pupil(eye)
+        let disc = RegionMask.disc(pupil.centre, radius: max(1.5, pupil.radius), width: sample.rgb.width,
+                                   height: sample.rgb.height)
+        var red = 0, total = 0
+        sample.rgb.withUnsafeRows { p, stride in
+            disc.forEach { x, y in
+                let i = y * stride + 3 * x
+                let r = Int(p[i]), g = Int(p[i + 1]), b = Int(p[i + 2])
+                total += 1
+                if r >= 100 && 10 * r > 18 * g && 10 * r > 16 * b { red += 1 }
+            }
+        }
+        return Double(red) / Double(max(1, total))
+    }
+
+    /// Mean gradient magnitude over the inner face over the standard deviation of the grey
+    /// values there: fine detail per unit of contrast. Hand-written: it runs over a few
+    /// thousand pixels of a 64-pixel-wide face, where the loop is cheaper than the calls.
+    private func sharpness(_ sample: FaceSample) -> Double {
+        let gray = sample.rgb.grayscale()
+        let region = RegionMask.polygon(FaceRegions.features(sample.landmarks), width: gray.width, height: gray.height)
+        var gradient = 0.0, sum = 0.0, squares = 0.0, n = 0.0
+        gray.withUnsafeRows { p, stride in
+            region.forEach { x, y in
+                guard x > 0, y > 0, x < gray.width - 1, y < gray.height - 1 else { return }
+                let i = y * stride + x
+                let gx = Double(Int(p[i + 1]) - Int(p[i - 1])), gy = Double(Int(p[i + stride]) - Int(p[i - stride]))
+                gradient += (gx * gx + gy * gy).squareRoot() / 2
+                let v = Double(p[i])
+                sum += v
+                squares += v * v
+                n += 1
+            }
+        }
+        guard n > 0 else { return 0 }
+        let variance = max(0, squares / n - (sum / n) * (sum / n))
+        return gradient / n / max(2, variance.squareRoot())
+    }
+}

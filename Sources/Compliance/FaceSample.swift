@@ -1,0 +1,232 @@
+import FaceKit
+import Foundation
+import ImageKit
+
+/// The face cut from a frame or photo and scaled so that its cheek width (jaw points 1–15)
+/// is a fixed number of pixels, with its landmarks moved along.
+///
+/// Every face check measures on this patch, so a limit means the same for a face 90 pixels
+/// wide in a camera frame and 240 pixels wide in the finished photo, and the checks cost the
+/// same small amount whatever the frame's size.
+struct FaceSample {
+    /// The cheek width of the patch, in pixels: enough for pupils of 4–5 pixels' radius.
+    static let faceWidth = 128.0
+
+    var rgb: RGBImage
+    var lab: LabImage
+    var landmarks: FaceLandmarks
+    /// Patch pixels per source pixel.
+    var scale: Double
+
+    /// Nil when the face is degenerate or lies outside the image.
+    init?(_ image: RGBImage, landmarks source: FaceLandmarks, faceWidth: Double = FaceSample.faceWidth) {
+        let p = source.points
+        let width = p[1].distance(to: p[15])
+        guard width > 4 else { return nil }
+        let box = source.boundingBox
+        // The landmarks reach from the brows to the chin; the margin takes in the forehead
+        // above the brows and a little around the cheeks.
+        let margin = Int(0.15 * width)
+        let region = PixelRect(x: box.x - margin, y: box.y - 2 * margin, width: box.width + 2 * margin,
+                               height: box.height + 3 * margin).intersection(image.bounds)
+        guard region.width > 4, region.height > 4 else { return nil }
+        let scale = faceWidth / width
+        let size = PixelSize(width: max(1, Int((Double(region.width) * scale).rounded())),
+                             height: max(1, Int((Double(region.height) * scale).rounded())))
+        let crop = image.cropped(to: region)
+        rgb = crop.resized(to: size, filter: scale < 1 ? .area : .bilinear)
+        lab = rgb.lab()
+        let sx = Double(size.width) / Double(region.width), sy = Double(size.height) / Double(region.height)
+        landmarks = FaceLandmarks(points: p.map {
+            Point2D(x: ($0.x - Double(region.x)) * sx, y: ($0.y - Double(region.y)) * sy)
+        })
+        self.scale = sx
+    }
+
+    /// The L* values of the pixels inside `mask`.
+    func lightness(_ mask: RegionMask) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(mask.count)
+        lab.withUnsafeRows { p, stride in
+            mask.forEach { x, y in out.append(p[y * stride + 3 * x]) }
+        }
+        return out
+    }
+}
+
+/// A set of pixels of a patch, row spans of a polygon (or several) minus others.
+struct RegionMask {
+    let width: Int
+    let height: Int
+    private(set) var bits: [Bool]
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        bits = Array(repeating: false, count: width * height)
+    }
+
+    /// The inside of `polygon` (even–odd rule, pixel centres).
+    static func polygon(_ polygon: [Point2D], width: Int, height: Int) -> RegionMask {
+        var mask = RegionMask(width: width, height: height)
+        mask.fill(polygon, with: true)
+        return mask
+    }
+
+    /// A disc around `centre`.
+    static func disc(_ centre: Point2D, radius: Double, width: Int, height: Int) -> RegionMask {
+        var mask = RegionMask(width: width, height: height)
+        let y0 = max(0, Int(centre.y - radius)), y1 = min(height - 1, Int(centre.y + radius) + 1)
+        let x0 = max(0, Int(centre.x - radius)), x1 = min(width - 1, Int(centre.x + radius) + 1)
+        guard y0 <= y1, x0 <= x1 else { return mask }
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let dx = Double(x) + 0.5 - centre.x, dy = Double(y) + 0.5 - centre.y
+                if dx * dx + dy * dy <= radius * radius { mask.bits[y * width + x] = true }
+            }
+        }
+        return mask
+    }
+
+    /// Sets (or clears) the pixels inside `polygon`.
+    mutating func fill(_ polygon: [Point2D], with value: Bool) {
+        guard polygon.count >= 3 else { return }
+        let ys = polygon.map(\.y)
+        let y0 = max(0, Int(ys.min()!.rounded(.down))), y1 = min(height - 1, Int(ys.max()!.rounded(.up)))
+        guard y0 <= y1 else { return }
+        for y in y0...y1 {
+            let cy = Double(y) + 0.5
+            var crossings: [Double] = []
+            for i in polygon.indices {
+                let a = polygon[i], b = polygon[(i + 1) % polygon.count]
+                if (a.y <= cy) != (b.y <= cy) { crossings.append(a.x + (cy - a.y) / (b.y - a.y) * (b.x - a.x)) }
+            }
+            crossings.sort()
+            for pair in stride(from: 0, to: crossings.count - 1, by: 2) {
+                let x0 = max(0, Int((crossings[pair] - 0.5).rounded(.up)))
+                let x1 = min(width - 1, Int((crossings[pair + 1] - 0.5).rounded(.down)))
+                if x0 <= x1 { for x in x0...x1 { bits[y * width + x] = value } }
+            }
+        }
+    }
+
+    var count: Int { bits.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    func forEach(_ body: (Int, Int) -> Void) {
+        for y in 0..<height {
+            for x in 0..<width where bits[y * width + x] { body(x, y) }
+        }
+    }
+}
+
+/// The regions of a face the checks measure, from the 68 landmarks.
+enum FaceRegions {
+    /// The two cheeks, matched point for point by the mirror symmetry of the landmarks:
+    /// from the face contour (jaw 1–3) to the nose wing (31 / 35), between the lower eyelid
+    /// and the mouth corner, pulled 15% towards their centre to stay off the contour.
+    /// The person's right cheek (image left) comes first.
+    static func cheeks(_ landmarks: FaceLandmarks) -> (right: [Point2D], left: [Point2D]) {
+        let p = landmarks.points
+        func cheek(_ indices: [Int]) -> [Point2D] {
+            let points = indices.map { p[$0] }
+            let centre = Point2D.centroid(points)
+            return points.map { centre + ($0 - centre) * 0.85 }
+        }
+        return (cheek([1, 2, 3, 48, 31, 40]), cheek([15, 14, 13, 54, 35, 47]))
+    }
+
+    /// Face skin: inside the jaw line and a forehead band above the brows, without eyes,
+    /// brows and mouth.
+    static func skin(_ landmarks: FaceLandmarks, width: Int, height: Int) -> RegionMask {
+        let p = landmarks.points
+        let browToEye = max(2, landmarks.eyeMidpoint.y - (p[17...26].map(\.y).min() ?? 0))
+        // The forehead: the brows lifted by one brow-to-eye distance (below the hair line
+        // on all but the lowest fringes).
+        let forehead = (17...26).reversed().map { Point2D(x: p[$0].x, y: p[$0].y - browToEye) }
+        let outline = Array(p[1...15]) + forehead
+        var mask = RegionMask.polygon(outline, width: width, height: height)
+        let grow = 0.25 * browToEye
+        for region in [Array(p[36...41]), Array(p[42...47]), Array(p[48...59])] {
+            mask.fill(expanded(region, by: grow), with: false)
+        }
+        for brow in [Array(p[17...21]), Array(p[22...26])] {
+            let band = brow.map { Point2D(x: $0.x, y: $0.y - grow) } + brow.reversed().map { Point2D(x: $0.x, y: $0.y + 1.5 * grow) }
+            mask.fill(band, with: false)
+        }
+        return mask
+    }
+
+    /// The inner face where focus shows: brows, eyes, nose and mouth.
+    static func features(_ landmarks: FaceLandmarks) -> [Point2D] {
+        convexHull(Array(landmarks.points[17...67]))
+    }
+
+    /// The area a spectacle lens covers around one eye: 1.5 eye widths wide, one high.
+    static func lens(_ eye: ArraySlice<Point2D>) -> PixelRectD {
+        let points = Array(eye)
+        let centre = Point2D.centroid(points)
+        let width = points[0].distance(to: points[3])
+        return PixelRectD(x: centre.x - 0.75 * width, y: centre.y - 0.5 * width, width: 1.5 * width, height: width)
+    }
+
+    /// The pupil of one eye: a disc at the eye's centre, 0.17 eye widths in radius (the pupil
+    /// of an eye under studio light is about a third of the iris's diameter of 0.45 widths,
+    /// a red-eye pupil is wider).
+    static func pupil(_ eye: ArraySlice<Point2D>) -> (centre: Point2D, radius: Double) {
+        let points = Array(eye)
+        return (Point2D.centroid(points), 0.17 * points[0].distance(to: points[3]))
+    }
+
+    static func expanded(_ polygon: [Point2D], by amount: Double) -> [Point2D] {
+        let centre = Point2D.centroid(polygon)
+        return polygon.map { point in
+            let d = point - centre
+            let length = max(1e-6, (d.x * d.x + d.y * d.y).squareRoot())
+            return point + d * (amount / length)
+        }
+    }
+}
+
+/// A rectangle with fractional corners.
+struct PixelRectD {
+    var x: Double, y: Double, width: Double, height: Double
+
+    func pixels(in bounds: PixelRect) -> PixelRect {
+        PixelRect(x: Int(x.rounded()), y: Int(y.rounded()), width: Int(width.rounded()), height: Int(height.rounded()))
+            .intersection(bounds)
+    }
+}
+
+/// The convex hull of `points` (Andrew's monotone chain), counter-clockwise.
+func convexHull(_ points: [Point2D]) -> [Point2D] {
+    let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
+    guard sorted.count > 2 else { return sorted }
+    func cross(_ o: Point2D, _ a: Point2D, _ b: Point2D) -> Double {
+        (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+    }
+    var lower: [Point2D] = [], upper: [Point2D] = []
+    for p in sorted {
+        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+        lower.append(p)
+    }
+    for p in sorted.reversed() {
+        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+        upper.append(p)
+    }
+    return Array(lower.dropLast() + upper.dropLast())
+}
+
+/// Luminance Y (0…1) of a CIE L* value.
+func luminance(lightness l: Double) -> Double {
+    let f = (l + 16) / 116
+    return l > 8 ? f * f * f : l / 903.3
+}
+
+/// The median of `values` (0 for none).
+func median(_ values: [Float]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    var v = values
+    let mid = v.count / 2
+    v.sort()
+    return v.count % 2 == 1 ? Double(v[mid]) : Double(v[mid - 1] + v[mid]) / 2
+}

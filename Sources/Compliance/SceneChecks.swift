@@ -1,0 +1,169 @@
+import CVision
+import FaceKit
+import Foundation
+import ImageKit
+import PhotoStandard
+
+/// Checks of what surrounds the face: how many people, whether the photo can be cut, the
+/// clothing against the background colour, and (with the person's mask) the backdrop.
+public struct SceneChecks: Sendable {
+    public var spec: PhotoSpec
+    public var limits: ComplianceLimits
+
+    public init(spec: PhotoSpec = .diplomaBlue, limits: ComplianceLimits = .standard) {
+        self.spec = spec
+        self.limits = limits
+    }
+
+    /// Exactly one person: the faces at least `otherFaceMinimumRatio` of the main face's width
+    /// (smaller ones are too far back to be a person sitting in the photo, or false finds).
+    public func oneFace(_ faces: [PixelRect], main: PixelRect?) -> CheckResult {
+        let people = faces.filter { Double($0.width) >= limits.otherFaceMinimumRatio * Double(main?.width ?? 0) }
+        let count = main == nil ? 0 : people.count
+        let verdict: Verdict = count == 1 ? .pass : .fail
+        let hint = count == 0 ? Hint("没有检测到人脸：请正对镜头坐好", "No face found: sit facing the camera")
+            : Hint("画面中有\(count)个人：请只留一人在镜头前", "\(count) people in view: only the person photographed, please")
+        return CheckResult(id: .oneFace, clause: "one face only", value: Double(count), unit: "faces",
+                           limit: "exactly 1 (faces ≥ \(Limit.format(limits.otherFaceMinimumRatio)) × the main face's width)",
+                           verdict: verdict, hint: hint)
+    }
+
+    /// Whether the spec photo can be cut from the source frame by scale and shift alone.
+    /// `headTop` is the top of the hair in source rows (from the person's mask); without it
+    /// it is estimated 0.7 brow-to-chin heights above the brows, where it sits on short hair.
+    public func framing(_ landmarks: FaceLandmarks, frame: PixelSize, headTop: Double? = nil,
+                        edgesClear: (left: Bool, right: Bool)? = nil) -> CheckResult {
+        let face = FaceGeometry(landmarks)
+        let top = headTop ?? face.browTop - 0.7 * (face.chinY - face.browTop)
+        // Shoulders reach about 1.4 face widths either side of the face centre.
+        let reach = 1.4 * face.faceWidth
+        let clear = edgesClear ?? (face.centreX - reach > 0, face.centreX + reach < Double(frame.width))
+        let problem: FramingProblem?
+        if top < 0 {
+            problem = .headCutOff
+        } else {
+            let input = FramingInput(face: face, headTop: top, frameWidth: Double(frame.width),
+                                     frameHeight: Double(frame.height), leftEdgeClear: clear.left, rightEdgeClear: clear.right)
+            if case let .failure(found) = CropSolver(spec: spec).solve(input) { problem = found } else { problem = nil }
+        }
+        return CheckResult(id: .framing, clause: "face size and position allow the crop", value: face.faceWidth,
+                           unit: "px face width", limit: "the crop solver finds a scale and shift (\(spec.name))",
+                           verdict: problem == nil ? .pass : .fail,
+                           hint: problem.map { Hint($0.chinese, $0.english) }, detail: problem?.rawValue)
+    }
+
+    /// Clothing below the chin against the background colour: too close in colour (the cut
+    /// and the reviewer lose the outline), or blue at all (the notice forbids blue clothes).
+    ///
+    /// Measured in two boxes on the shoulders, left and right of the collar, from 0.35 to 0.85
+    /// face widths below the chin. Pixels within ΔE 4 of the background colour are left out:
+    /// on a finished photo that is the replaced background showing past narrow shoulders.
+    /// Nil when the boxes lie outside the image (a photo cut at the chin).
+    public func clothing(_ image: RGBImage, landmarks: FaceLandmarks) -> CheckResult? {
+        let face = FaceGeometry(landmarks)
+        let w = face.faceWidth
+        let boxes = [-1.0, 1.0].map { side in
+            PixelRectD(x: face.centreX + side * (side < 0 ? 0.95 : 0.35) * w, y: face.chinY + 0.35 * w,
+                       width: 0.6 * w, height: 0.5 * w).pixels(in: image.bounds)
+        }.filter { $0.width * $0.height >= 16 }
+        guard !boxes.isEmpty else { return nil }
+        let background = Self.lab(spec.background)
+        var distances: [Float] = [], blue = 0
+        for box in boxes {
+            // A reduced copy: colour statistics need no fine detail.
+            let step = max(1, Int(w / 64))
+            let lab = image.cropped(to: box).resized(to: PixelSize(width: max(1, box.width / step),
+                                                                   height: max(1, box.height / step)), filter: .area).lab()
+            lab.withUnsafeRows { p, stride in
+                for y in 0..<lab.height {
+                    for x in 0..<lab.width {
+                        let i = y * stride + 3 * x
+                        let (l, a, b) = (p[i], p[i + 1], p[i + 2])
+                        let d = ((l - background.l) * (l - background.l) + (a - background.a) * (a - background.a)
+                            + (b - background.b) * (b - background.b)).squareRoot()
+                        if d < 4 { continue }
+                        distances.append(d)
+                        let hue = atan2(Double(b), Double(a)) * 180 / .pi
+                        if l >= 25 && a * a + b * b >= 225 && hue <= -60 && hue >= -160 { blue += 1 }
+                    }
+                }
+            }
+        }
+        guard !distances.isEmpty else { return nil }
+        let distance = median(distances)
+        let blueShare = Double(blue) / Double(distances.count)
+        let verdict = max(limits.clothingDistance.verdict(distance), limits.clothingBlueShare.verdict(blueShare))
+        return CheckResult(
+            id: .clothingColour, clause: "clothing differs from the background", value: distance, unit: "ΔE",
+            limit: "distance \(limits.clothingDistance); blue share \(limits.clothingBlueShare)", verdict: verdict,
+            hint: Hint("衣服颜色与背景太接近或为蓝色：请换一件非蓝色、颜色较深的衣服",
+                       "Your clothes are blue or too close to the background colour: wear a darker, non-blue top"),
+            detail: String(format: "blue share %.2f", blueShare))
+    }
+
+    /// The backdrop behind the person in the source frame, from the person's coarse mask:
+    /// its spread of lightness, and a shadow (the backdrop next to the person darker than
+    /// further out).
+    public func backdrop(_ image: RGBImage, person: CoarseMask) -> [CheckResult] {
+        let mask = person.mask
+        let small = image.cropped(to: person.window).resized(to: mask.size, filter: .area).lab()
+        // Bands measured in mask pixels, where the face is about 56 wide: near is 2–6 pixels
+        // off the outline, far is 14–24.
+        let near = mask.morphology(.dilate, width: 13), inner = mask.morphology(.dilate, width: 5)
+        let far = mask.morphology(.dilate, width: 49), farInner = mask.morphology(.dilate, width: 29)
+        var ring: [Float] = [], outer: [Float] = []
+        var cells: [[Float]] = Array(repeating: [], count: 16)
+        small.withUnsafeRows { p, stride in
+            for y in 0..<mask.height {
+                for x in 0..<mask.width where mask[x, y] == 0 {
+                    let l = p[y * stride + 3 * x]
+                    if near[x, y] != 0 && inner[x, y] == 0 { ring.append(l) }
+                    if far[x, y] != 0 && farInner[x, y] == 0 { outer.append(l) }
+                    cells[min(3, 4 * y / mask.height) * 4 + min(3, 4 * x / mask.width)].append(l)
+                }
+            }
+        }
+        let cellArea = mask.width * mask.height / 16
+        let medians = cells.filter { $0.count * 2 >= cellArea }.map { median($0) }.sorted()
+        let spread = medians.isEmpty ? 0 : medians.last! - medians.first!
+        let shadow = ring.isEmpty || outer.isEmpty ? 0
+            : log2(max(1e-4, luminance(lightness: median(outer))) / max(1e-4, luminance(lightness: median(ring))))
+        return [
+            CheckResult(id: .backdropUniformity, clause: "uniform backdrop", value: spread, unit: "L* range",
+                        limit: limits.backdropSpread.description, verdict: limits.backdropSpread.verdict(spread),
+                        hint: Hint("背景不均匀或有杂物：请使用纯色背景布并移走杂物",
+                                   "The backdrop is not plain: use the plain backdrop and clear objects away"),
+                        detail: "\(medians.count) backdrop cells"),
+            CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: max(0, shadow), unit: "stops",
+                        limit: limits.backdropShadow.description, verdict: limits.backdropShadow.verdict(max(0, shadow)),
+                        hint: Hint("身后背景有阴影：请离背景远一点，或给背景补光",
+                                   "Your shadow falls on the backdrop: sit further from it or light it")),
+        ]
+    }
+
+    static func lab(_ color: RGBColor) -> (l: Float, a: Float, b: Float) {
+        let lab = RGBImage(width: 1, height: 1, elements: [color.r, color.g, color.b]).lab()
+        return (lab[0, 0, 0], lab[0, 0, 1], lab[0, 0, 2])
+    }
+}
+
+extension GrayImage {
+    /// The 8-connected non-zero region with the most pixels inside `rect`, holes filled
+    /// (OpenCV connected components, through CVision).
+    func largestComponent(in rect: PixelRect) -> GrayImage {
+        var out = GrayImage(width: width, height: height)
+        let (w, h) = (width, height)
+        func view(_ base: UnsafePointer<UInt8>, _ stride: Int) -> cvk_image {
+            cvk_image(data: UnsafeMutableRawPointer(mutating: base), width: Int32(w), height: Int32(h),
+                      stride: Int64(stride), type: Int32(CVK_U8C1.rawValue))
+        }
+        let status = withUnsafeRows { src, ss in
+            out.withUnsafeMutableRows { dst, ds in
+                cvk_component_in_rect(view(src, ss), Int32(rect.x), Int32(rect.y), Int32(rect.width),
+                                      Int32(rect.height), view(UnsafePointer(dst), ds))
+            }
+        }
+        precondition(status == 0, String(cString: cvk_last_error()))
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Compliance
+import DataCache
+import FaceKit
+import Foundation
+import ImageKit
+import PhotoStandard
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a finished photo against every clause of the registration-photo standard.",
+        discussion: """
+            Prints each clause with the measured value, its limit, pass / warn / fail and what to \
+            do. Exit status: 0 every check passes (warnings allowed); 1 at least one check fails; \
+            2 a file could not be read or a face model is missing.
+            """
+    )
+
+    @Argument(help: "The finished photo (the JPEG as it will be uploaded).")
+    var photo: String?
+
+    @Option(help: "The camera frame the photo was cut from: also checks the backdrop, the people in view and the framing.")
+    var source: String?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(help: "Check against the white-background standard instead of light blue.")
+    var white = false
+
+    @Flag(help: "Instead of a photo, run the labelled test set (real faces with defects added) and print each check's detection and false-alarm rates.")
+    var evaluate = false
+
+    func validate() throws {
+        if evaluate == (photo != nil) {
+            throw ValidationError(evaluate ? "--evaluate takes no photo" : "name the photo to check, or use --evaluate")
+        }
+    }
+
+    func run() throws {
+        if evaluate {
+            let cache = DataCache.standard
+            guard cache.isPopulated else { fail(cache.missingMessage) }
+            do {
+                print(try ComplianceEvaluation.run(cache: cache, detector: FaceDetector()).table())
+            } catch {
+                fail("\(error)")
+            }
+            return
+        }
+        let photo = photo!
+        let bytes: [UInt8]
+        let frame: RGBImage?
+        do {
+            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: photo)))
+            frame = try source.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
+        } catch let error as ImageFileError {
+            fail("\(error)")
+        } catch {
+            fail(FileManager.default.fileExists(atPath: photo) ? "cannot read \(photo): \(error.localizedDescription)"
+                 : "cannot read \(photo): no such file")
+        }
+        let checker = ComplianceChecker(spec: white ? .diplomaWhite : .diplomaBlue)
+        let report: ComplianceReport
+        do {
+            report = try checker.check(photo: bytes, detector: FaceDetector(), source: frame)
+        } catch let error as ComplianceError {
+            fail("\(photo): \(error)")
+        } catch {
+            fail("\(error)")
+        }
+        if json {
+            print(String(decoding: try report.json(), as: UTF8.self))
+        } else {
+            print(ReportText(report, title: photo).text)
+        }
+        if report.verdict == .fail { throw ExitCode(1) }
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Kiosk.exit(withError: ExitCode(2))
+    }
+}
+
+/// The report as a person reads it at a glance: the verdict first, then what to fix, then
+/// every clause in one line each.
+struct ReportText {
+    var report: ComplianceReport
+    var title: String
+
+    init(_ report: ComplianceReport, title: String) {
+        self.report = report
+        self.title = title
+    }
+
+    var text: String {
+        var lines: [String] = []
+        let verdict = report.verdict
+        lines.append("\(title): \(verdict.rawValue.uppercased()) (\(report.failures.count) fail, "
+            + "\(report.warnings.count) warn, \(report.results.count) clauses, standard \(report.spec))")
+        let toFix = report.failures + report.warnings
+        if !toFix.isEmpty {
+            lines.append("")
+            lines.append("What to change:")
+            for result in toFix {
+                guard let hint = result.hint else { continue }
+                lines.append("  \(result.verdict == .fail ? "✗" : "!") \(hint.chinese)")
+                lines.append("    \(hint.english)")
+            }
+        }
+        lines.append("")
+        for result in report.results {
+            let mark = switch result.verdict {
+            case .pass: "ok  "
+            case .warn: "WARN"
+            case .fail: "FAIL"
+            case .notChecked: " -- "
+            }
+            let value = result.value.map { Self.format($0) + (result.unit.isEmpty ? "" : " \(result.unit)") } ?? ""
+            var line = "\(mark) \(result.clause.padding(toLength: 38, withPad: " ", startingAt: 0)) \(value)"
+            if !result.limit.isEmpty && result.verdict != .pass { line += "  [\(result.limit)]" }
+            if let detail = result.detail, result.verdict != .pass { line += "  (\(detail))" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e7 { return String(Int(x)) }
+        return String(format: abs(x) < 1 ? "%.3f" : "%.1f", x)
+    }
+}
