@@ -82,6 +82,7 @@ public protocol BenchmarkSuite: Sendable {
 public let allBenchmarkSuites: [any BenchmarkSuite] = [
     ImageBenchmarks(),
     FaceBenchmarks(),
+    CaptureBenchmarks(),
 ]
 
 /// Keeps a value alive and opaque so the optimiser cannot drop the work that produced it.

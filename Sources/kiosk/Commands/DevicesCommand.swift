@@ -36,9 +36,14 @@ struct DevicesCommand: ParsableCommand {
         var lines = ["\(camera.path): \(camera.card) (driver \(camera.driver), \(camera.busInfo)\(camera.usbID.map { ", USB \($0)" } ?? ""))"]
         if !camera.stableNames.isEmpty { lines.append("  also named: \(camera.stableNames.joined(separator: ", "))") }
         lines.append("  live capture would use: \(camera.defaultMode?.description ?? "nothing (no usable format)")")
-        for format in camera.formats {
+        let usable = camera.formats.filter { FourCC.decodable.contains($0.pixelFormat) }
+        for format in usable {
             let sizes = format.sizes.map(\.summary)
             lines.append("  \(format.pixelFormat) (\(format.name)): \(sizes.isEmpty ? "no sizes listed" : sizes.joined(separator: ", "))")
+        }
+        let others = camera.formats.filter { !FourCC.decodable.contains($0.pixelFormat) }.map(\.pixelFormat.description)
+        if !others.isEmpty {
+            lines.append("  also offers \(others.count) formats the station does not use: \(others.joined(separator: " "))")
         }
         for control in camera.controls ?? [] {
             var text = "  control \(control.name) [\(control.kind)]"
