@@ -21,8 +21,11 @@ public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
     public var isCompressed: Bool { self == .mjpeg || self == .jpeg }
 
     public var description: String {
-        String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: rawValue >> (8 * $0)) }, as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces)
+        // Bit 31 marks the big-endian variant of a format (V4L2_PIX_FMT_FLAG_BE).
+        let bigEndian = rawValue & 0x8000_0000 != 0
+        let letters = (0..<4).map { UInt8(truncatingIfNeeded: (rawValue & 0x7FFF_FFFF) >> (8 * $0)) }
+            .map { (0x20..<0x7F).contains($0) ? $0 : UInt8(ascii: "?") }
+        return String(decoding: letters, as: UTF8.self).trimmingCharacters(in: .whitespaces) + (bigEndian ? "-BE" : "")
     }
 
     public init(from decoder: Decoder) throws {

@@ -26,8 +26,12 @@ public protocol FrameSource: AnyObject, Sendable {
 public struct FrameStatistics: Sendable, Codable, Equatable {
     /// Frames returned by `nextFrame`.
     public var delivered: Int = 0
-    /// Frames produced but never returned: overwritten by a newer one, or lost by the driver.
+    /// Frames produced but never returned because a newer one was there when the consumer
+    /// asked: the consumer was slower than the source.
     public var dropped: Int = 0
+    /// Frames a camera driver counted but never filled (gaps in its sequence numbers): the
+    /// driver or the bus fell behind, or every buffer was held by the consumer.
+    public var lost: Int = 0
     /// Times a camera came back after a disconnection.
     public var reconnections: Int = 0
 

@@ -16,39 +16,39 @@ public final class PacedSource: FrameSource {
     public let name: String
     private let generator: any FrameGenerator
     private let loops: Bool
-    private struct State {
-        var pacer: FramePacer
-        var statistics = FrameStatistics()
-        var stopped = false
-    }
-    private let state: Mutex<State>
+    // Callers of `nextFrame` queue on `pacing` (held while waiting for the next frame);
+    // the counters and the stop flag have their own locks so reading them never waits.
+    private let pacing: Mutex<FramePacer>
+    private let counters = Mutex(FrameStatistics())
+    private let stopped = Atomic<Bool>(false)
 
     init(generator: any FrameGenerator, fps: Double, loops: Bool) {
         self.generator = generator
         self.loops = loops
         name = generator.name
-        state = Mutex(State(pacer: FramePacer(fps: fps)))
+        pacing = Mutex(FramePacer(fps: fps))
     }
 
-    public var statistics: FrameStatistics { state.withLock { $0.statistics } }
+    public var statistics: FrameStatistics { counters.withLock { $0 } }
 
-    public func stop() { state.withLock { $0.stopped = true } }
+    public func stop() { stopped.store(true, ordering: .releasing) }
 
     public func nextFrame(timeout: Duration) throws -> Frame {
-        // The consumer is a single loop; pacing under the lock keeps the counters exact.
-        let (index, due): (Int64, MonotonicTime) = try state.withLock { state in
-            guard !state.stopped else { throw CaptureError.stopped(source: name) }
-            guard let next = state.pacer.next(timeout: timeout) else {
+        let (index, due): (Int64, MonotonicTime) = try pacing.withLock { pacer in
+            guard !stopped.load(ordering: .acquiring) else { throw CaptureError.stopped(source: name) }
+            guard let next = pacer.next(timeout: timeout) else {
                 throw CaptureError.timeout(source: name, seconds: timeout.secondsValue)
             }
             if let count = generator.frameCount, !loops, next.index >= count {
                 let lastDelivered = next.index - next.skipped - 1
-                state.statistics.dropped += max(0, count - 1 - Int(lastDelivered))
-                state.stopped = true
+                counters.withLock { $0.dropped += max(0, count - 1 - Int(lastDelivered)) }
+                stopped.store(true, ordering: .releasing)
                 throw CaptureError.endOfStream(source: name)
             }
-            state.statistics.delivered += 1
-            state.statistics.dropped += Int(next.skipped)
+            counters.withLock {
+                $0.delivered += 1
+                $0.dropped += Int(next.skipped)
+            }
             return (next.index, next.due)
         }
         let position = generator.frameCount.map { Int(index % Int64($0)) } ?? Int(index)

@@ -20,7 +20,7 @@ public enum CameraState: Sendable, Equatable, CustomStringConvertible {
 /// A V4L2 camera streaming through memory-mapped buffers.
 ///
 /// `nextFrame` takes the newest filled buffer and queues older ones straight back (counting
-/// them as dropped, like the driver's own drops seen as sequence gaps). The frame lends the
+/// them as dropped; gaps in the driver's sequence numbers are counted as lost). The frame lends the
 /// buffer without copying; it goes back to the driver when the frame is released, so hold on
 /// to frames only briefly (or `detached()` them).
 ///
@@ -105,15 +105,23 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
                 // queue is dead; the dequeue above gave no errno, so say what poll said.
                 if deviceReportedError { throw disconnect("the device reported an error") }
                 let now = MonotonicTime.now()
-                if now - lastFrameTime > stallTimeout {
-                    throw disconnect("no frame for \(String(format: "%.1f", stallTimeout.secondsValue)) s")
+                let stall = effectiveStallTimeout
+                if now - lastFrameTime > stall {
+                    throw disconnect("no frame for \(String(format: "%.1f", stall.secondsValue)) s")
                 }
                 guard now < deadline else {
                     throw CaptureError.timeout(source: address.description, seconds: timeout.secondsValue)
                 }
-                deviceReportedError = try wait(until: min(deadline, lastFrameTime + stallTimeout + .milliseconds(1)))
+                deviceReportedError = try wait(until: min(deadline, lastFrameTime + stall + .milliseconds(1)))
             }
         }
+    }
+
+    /// The stall timeout, stretched to three frame intervals for slow modes (a 4K still at
+    /// 2 fps is not a stalled camera).
+    private var effectiveStallTimeout: Duration {
+        guard let fps = chosenMode?.framesPerSecond, fps > 0 else { return stallTimeout }
+        return max(stallTimeout, .nanoseconds(Int64(3e9 / fps)))
     }
 
     /// Polls until a buffer is ready or `deadline`; true when the device flagged an error.
@@ -154,7 +162,7 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         guard let buffer = newest else { return nil }
         lastFrameTime = MonotonicTime.now()
         if let last = lastDriverSequence, buffer.sequence > last &+ 1 {
-            stats.dropped += Int(buffer.sequence - last - 1)
+            stats.lost += Int(buffer.sequence - last - 1)
         }
         lastDriverSequence = buffer.sequence
         nextSequence = sequenceBase + UInt64(buffer.sequence)

@@ -80,43 +80,49 @@ final class V4L2Device {
 
     // MARK: Formats
 
-    func formats() throws -> [FormatDescription] {
-        var result = [FormatDescription]()
-        for index in 0... {
-            var desc = v4l2_fmtdesc()
-            desc.index = UInt32(index)
-            desc.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-            if let code = tryIoctl(CV4L2_VIDIOC_ENUM_FMT, &desc) {
+    /// Runs an enumerating ioctl for index 0, 1, … until the driver answers EINVAL.
+    /// (A stepwise or continuous range comes as the single entry at index 0.)
+    private func enumerate<T>(_ request: UInt, _ name: String, _ entry: (UInt32) -> T) throws -> [T] {
+        var entries = [T]()
+        for index in UInt32(0)... {
+            var argument = entry(index)
+            if let code = tryIoctl(request, &argument) {
                 if code == EINVAL { break }
-                throw error("VIDIOC_ENUM_FMT", code)
+                throw error(name, code)
             }
-            let fourcc = FourCC(rawValue: desc.pixelformat)
-            result.append(FormatDescription(pixelFormat: fourcc, name: cString(desc.description),
-                                            compressed: desc.flags & UInt32(V4L2_FMT_FLAG_COMPRESSED) != 0,
-                                            sizes: try frameSizes(fourcc)))
+            entries.append(argument)
         }
-        return result
+        return entries
+    }
+
+    func formats() throws -> [FormatDescription] {
+        let descriptions = try enumerate(CV4L2_VIDIOC_ENUM_FMT, "VIDIOC_ENUM_FMT") { index in
+            var desc = v4l2_fmtdesc()
+            desc.index = index
+            desc.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
+            return desc
+        }
+        return try descriptions.map { desc in
+            let fourcc = FourCC(rawValue: desc.pixelformat)
+            return FormatDescription(pixelFormat: fourcc, name: cString(desc.description),
+                                     compressed: desc.flags & UInt32(V4L2_FMT_FLAG_COMPRESSED) != 0,
+                                     sizes: try frameSizes(fourcc))
+        }
     }
 
     private func frameSizes(_ fourcc: FourCC) throws -> [FrameSizeDescription] {
-        var sizes = [(Int, Int)]()
-        for index in 0... {
+        let entries = try enumerate(CV4L2_VIDIOC_ENUM_FRAMESIZES, "VIDIOC_ENUM_FRAMESIZES") { index in
             var size = v4l2_frmsizeenum()
-            size.index = UInt32(index)
+            size.index = index
             size.pixel_format = fourcc.rawValue
-            if let code = tryIoctl(CV4L2_VIDIOC_ENUM_FRAMESIZES, &size) {
-                if code == EINVAL { break }
-                throw error("VIDIOC_ENUM_FRAMESIZES", code)
-            }
-            if size.type == V4L2_FRMSIZE_TYPE_DISCRETE.rawValue {
-                sizes.append((Int(size.discrete.width), Int(size.discrete.height)))
-            } else {
-                let s = size.stepwise
-                sizes = FrameSizeDescription.commonSizes(
-                    minWidth: Int(s.min_width), maxWidth: Int(s.max_width), stepWidth: Int(max(1, s.step_width)),
-                    minHeight: Int(s.min_height), maxHeight: Int(s.max_height), stepHeight: Int(max(1, s.step_height)))
-                break
-            }
+            return size
+        }
+        var sizes = entries.map { (Int($0.discrete.width), Int($0.discrete.height)) }
+        if let range = entries.first, range.type != V4L2_FRMSIZE_TYPE_DISCRETE.rawValue {
+            let s = range.stepwise
+            sizes = FrameSizeDescription.commonSizes(
+                minWidth: Int(s.min_width), maxWidth: Int(s.max_width), stepWidth: Int(max(1, s.step_width)),
+                minHeight: Int(s.min_height), maxHeight: Int(s.max_height), stepHeight: Int(max(1, s.step_height)))
         }
         return try sizes.map { width, height in
             FrameSizeDescription(width: width, height: height, framesPerSecond: try frameRates(fourcc, width, height))
@@ -124,24 +130,18 @@ final class V4L2Device {
     }
 
     private func frameRates(_ fourcc: FourCC, _ width: Int, _ height: Int) throws -> [Double] {
-        var rates = [Double]()
-        for index in 0... {
+        let entries = try enumerate(CV4L2_VIDIOC_ENUM_FRAMEINTERVALS, "VIDIOC_ENUM_FRAMEINTERVALS") { index in
             var interval = v4l2_frmivalenum()
-            interval.index = UInt32(index)
+            interval.index = index
             interval.pixel_format = fourcc.rawValue
             interval.width = UInt32(width)
             interval.height = UInt32(height)
-            if let code = tryIoctl(CV4L2_VIDIOC_ENUM_FRAMEINTERVALS, &interval) {
-                if code == EINVAL { break }
-                throw error("VIDIOC_ENUM_FRAMEINTERVALS", code)
-            }
-            if interval.type == V4L2_FRMIVAL_TYPE_DISCRETE.rawValue {
-                rates.append(rate(interval.discrete))
-            } else {
-                // Continuous or stepwise: the extremes are what a mode choice needs.
-                rates += [rate(interval.stepwise.min), rate(interval.stepwise.max)]
-                break
-            }
+            return interval
+        }
+        var rates = entries.map { rate($0.discrete) }
+        if let range = entries.first, range.type != V4L2_FRMIVAL_TYPE_DISCRETE.rawValue {
+            // Continuous or stepwise: the extremes are what a mode choice needs.
+            rates = [rate(range.stepwise.min), rate(range.stepwise.max)]
         }
         return Array(Set(rates.filter { $0 > 0 })).sorted(by: >)
     }

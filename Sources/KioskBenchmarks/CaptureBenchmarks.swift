@@ -89,7 +89,7 @@ public struct CaptureBenchmarks: BenchmarkSuite {
         let stats = source.statistics
         return BenchmarkResult(suite: suite, name: name, timings: timings, figures: [
             "fps": frames / wall, "cpu ms/frame": (cpuSeconds() - cpuBefore) * 1000 / frames,
-            "dropped": Double(stats.dropped),
+            "dropped": Double(stats.dropped), "lost": Double(stats.lost),
         ])
     }
 

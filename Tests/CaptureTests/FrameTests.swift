@@ -74,6 +74,7 @@ struct FrameTests {
         #expect(FourCC.mjpeg.rawValue == 0x4750_4A4D)
         #expect(FourCC(string: "grey") == .grey)
         #expect(FourCC(string: "TOOLONG") == nil)
+        #expect(FourCC(rawValue: FourCC(string: "Y16")!.rawValue | 0x8000_0000).description == "Y16-BE")
         let json = try JSONEncoder().encode([FourCC.nv12])
         #expect(String(decoding: json, as: UTF8.self) == "[\"NV12\"]")
         #expect(try JSONDecoder().decode([FourCC].self, from: json) == [.nv12])

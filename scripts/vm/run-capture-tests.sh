@@ -24,7 +24,15 @@ loud_skip() {
 }
 
 echo "== building the test bundle and kiosk ($scratch)"
-(cd "$repo" && swift build --build-tests --scratch-path "$scratch" 2>&1 | tail -3) || exit 1
+build_log=$(mktemp)
+if ! (cd "$repo" && swift build --build-tests --scratch-path "$scratch" > "$build_log" 2>&1); then
+    grep -E 'error:' "$build_log" | sort -u | head -20
+    tail -5 "$build_log"
+    rm -f "$build_log"
+    echo "the build failed: nothing to run in the VM" >&2
+    exit 1
+fi
+rm -f "$build_log"
 bin=$(cd "$repo" && swift build --scratch-path "$scratch" --show-bin-path)
 bundle="$bin/PhotoKioskPackageTests.xctest"
 [ -x "$bundle" ] && [ -x "$bin/kiosk" ] || { echo "no test bundle or kiosk in $bin" >&2; exit 1; }
@@ -45,13 +53,14 @@ echo "== tests took \$(echo "\$(date +%s.%N) - \$start" | bc) s"
 # A run that skipped or found nothing has not tested anything.
 grep -q 'Test run with [1-9][0-9]* tests' /run/kiosk-vm/tests.txt || { echo "!! no camera test ran"; status=1; }
 if grep -q ' skipped' /run/kiosk-vm/tests.txt; then echo "!! camera tests were skipped"; status=1; fi
-echo "== kiosk devices --controls"
+echo "== kiosk devices --controls (\$(date +%T.%N | cut -c1-12))"
 '$bin/kiosk' devices --controls > /run/kiosk-vm/devices.txt 2>&1 || status=1
 '$bin/kiosk' devices --controls --json > /run/kiosk-vm/devices.json 2>&1 || status=1
 head -12 /run/kiosk-vm/devices.txt
-echo "== kiosk snapshot"
+echo "== kiosk snapshot (\$(date +%T.%N | cut -c1-12))"
 '$bin/kiosk' snapshot -o /run/kiosk-vm/snapshot.jpg --warmup 3 2>&1 | tee /run/kiosk-vm/snapshot.txt
 [ \${PIPESTATUS[0]} -eq 0 ] || status=1
+echo "== done (\$(date +%T.%N | cut -c1-12))"
 exit \$status
 JOB
 

@@ -36,7 +36,7 @@ struct RecordCommand: ParsableCommand {
         }
         let stats = source.statistics
         let rate = Double(recorder.written) / seconds
-        print("recorded \(recorder.written) frames into \(folder) (\(stats.dropped) dropped while writing)")
+        print("recorded \(recorder.written) frames into \(folder) (\(stats.dropped) skipped while writing, \(stats.lost) lost by the camera)")
         print("play them back with: --device replay:\(folder)@\(String(format: "%.0f", max(1, rate.rounded())))")
     }
 }
