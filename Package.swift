@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
 

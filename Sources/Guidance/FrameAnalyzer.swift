@@ -11,16 +11,25 @@ public final class FrameAnalyzer: @unchecked Sendable {
     public var spec: PhotoSpec
     /// Width of the analysis copy in pixels; frames narrower are used as they are.
     public var analysisWidth: Int
+    /// Frames between two detector searches (the others follow the landmarks).
+    public var searchInterval: Int
+    /// The face followed (its box already moved on by the landmarks' last step) and when.
     private var previous: (face: FaceObservation, time: Double, scale: Double)?
+    private var sinceSearch = 0
+    private var lastCount = 0
 
-    public init(detector: FaceDetector, spec: PhotoSpec = .diplomaBlue, analysisWidth: Int = 480) {
+    public init(detector: FaceDetector, spec: PhotoSpec = .diplomaBlue, analysisWidth: Int = 480, searchInterval: Int = 5) {
         self.detector = detector
         self.spec = spec
         self.analysisWidth = analysisWidth
+        self.searchInterval = searchInterval
     }
 
     /// Forgets the followed face (a new person sits down).
-    public func reset() { previous = nil }
+    public func reset() {
+        previous = nil
+        sinceSearch = 0
+    }
 
     /// The measures of `frame` (full resolution) taken at `time` seconds.
     public func analyze(_ frame: RGBImage, time: Double) throws(FaceError) -> FrameMeasures {
@@ -37,8 +46,8 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// The measures of an analysis-sized image; `scale` maps its pixels to the full frame.
     public func analyzeReduced(_ image: RGBImage, scale: Double, time: Double) throws(FaceError) -> FrameMeasures {
         let gray = image.grayscale()
-        let faces = try findFaces(in: image)
-        var measures = FrameMeasures(time: time, analysisSize: image.size, analysisScale: scale, faceCount: faces.count)
+        let (faces, count) = try findFaces(in: image)
+        var measures = FrameMeasures(time: time, analysisSize: image.size, analysisScale: scale, faceCount: count)
         let main: DetectedFace
         switch Standardizer.mainFace(faces) {
         case let .success(face): main = face
@@ -57,32 +66,60 @@ public final class FrameAnalyzer: @unchecked Sendable {
         measures.exposure = ImageMeasures.mean(gray, in: faceRect) ?? 0
         measures.lightBalance = Self.lightBalance(gray, landmarks: landmarks)
         measures.sharpness = ImageMeasures.laplacianVariance(gray, in: faceRect)
+        var drift = (x: 0, y: 0)
         if let previous, time > previous.time, previous.scale == scale {
             let moved = zip(previous.face.landmarks.points, landmarks.points).map { $0.distance(to: $1) }
             let mean = moved.reduce(0, +) / Double(moved.count)
             measures.motion = mean / max(1, landmarks.interEyeDistance) / (time - previous.time)
+            let shift = Point2D.centroid(landmarks.points) - Point2D.centroid(previous.face.landmarks.points)
+            drift = (Int(shift.x.rounded()), Int(shift.y.rounded()))
         }
         measures.framing = Self.framingProblem(landmarks.transformed(scale: scale),
                                                frame: PixelSize(width: Int((Double(image.width) * scale).rounded()),
                                                                 height: Int((Double(image.height) * scale).rounded())),
                                                spec: spec)
-        previous = (face, time, scale)
+        // The box follows the landmarks, so the next frame's landmarks start where the face is.
+        var followed = face
+        followed.box = face.box.offsetBy(drift)
+        previous = (followed, time, scale)
         return measures
     }
 
-    /// Faces near the previous one first (a region twice its size around it, which is much
-    /// cheaper to search), then the whole image.
-    private func findFaces(in image: RGBImage) throws(FaceError) -> [DetectedFace] {
+    /// The faces of this frame, cheapest way first.
+    ///
+    /// Between searches the landmarks are placed in the previous face's box moved on by the
+    /// landmarks' last step (dlib's shape predictor tolerates a box that is off by a
+    /// good part of the face); every `searchInterval`-th frame, and whenever there is no face
+    /// to follow, the detector runs: first on a region around the last face with a minimum face
+    /// size near the last one (a smaller, reduced search), then on the whole image. The face
+    /// count is the one of the last search.
+    private func findFaces(in image: RGBImage) throws(FaceError) -> (faces: [DetectedFace], count: Int) {
+        if let last = previous, sinceSearch + 1 < searchInterval {
+            sinceSearch += 1
+            let box = last.face.box.intersection(image.bounds)
+            if box.width > 20, box.height > 20 {
+                let landmarks = try detector.landmarks(in: image, box: box)
+                return ([DetectedFace(box: box, landmarks: landmarks, score: 0)], lastCount)
+            }
+        }
+        sinceSearch = 0
         if let last = previous?.face.box {
-            let grow = max(last.width, last.height)
+            let grow = max(last.width, last.height) / 2
             let region = PixelRect(x: last.x - grow, y: last.y - grow, width: last.width + 2 * grow,
                                    height: last.height + 2 * grow).intersection(image.bounds)
             if !region.isEmpty {
-                let near = try detector.detect(in: image, options: FaceDetectionOptions(region: region))
-                if !near.isEmpty { return near }
+                let options = FaceDetectionOptions(minimumFaceSize: max(FaceDetectionOptions.detectorWindow, last.width * 2 / 3),
+                                                   region: region)
+                let near = try detector.detect(in: image, options: options)
+                if !near.isEmpty {
+                    lastCount = max(1, lastCount)
+                    return (near, lastCount)
+                }
             }
         }
-        return try detector.detect(in: image, options: FaceDetectionOptions())
+        let all = try detector.detect(in: image, options: FaceDetectionOptions())
+        lastCount = all.count
+        return (all, all.count)
     }
 
     /// The pose against the line from the face to the camera rather than the camera's axis.
@@ -127,5 +164,11 @@ public final class FrameAnalyzer: @unchecked Sendable {
                                  rightEdgeClear: face.centreX + reach < Double(frame.width))
         if case let .failure(problem) = CropSolver(spec: spec).solve(input) { return problem }
         return nil
+    }
+}
+
+extension PixelRect {
+    fileprivate func offsetBy(_ d: (x: Int, y: Int)) -> PixelRect {
+        PixelRect(x: x + d.x, y: y + d.y, width: width, height: height)
     }
 }

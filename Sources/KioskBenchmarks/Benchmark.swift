@@ -82,6 +82,7 @@ public protocol BenchmarkSuite: Sendable {
 public let allBenchmarkSuites: [any BenchmarkSuite] = [
     ImageBenchmarks(),
     FaceBenchmarks(),
+    GuidanceBenchmarks(),
     CaptureBenchmarks(),
 ]
 

@@ -76,6 +76,19 @@ struct RendererTests {
         #expect(String(decoding: encoder.encode(grid), as: UTF8.self) == "\(esc)[2;3H\(esc)[0;32mx")
     }
 
+    @Test("with a colour tolerance, camera noise rewrites nothing and a close colour reuses the pen")
+    func colorTolerance() {
+        var encoder = ScreenEncoder(synchronizedUpdate: false, colorTolerance: 6)
+        var grid = CellGrid(columns: 2, rows: 1)
+        grid[0, 0] = Cell(" ", background: .rgb(100, 100, 100))
+        grid[1, 0] = Cell(" ", background: .rgb(103, 98, 100))
+        #expect(String(decoding: encoder.encode(grid), as: UTF8.self) == "\(esc)[0m\(esc)[2J\(esc)[1;1H\(esc)[0;48;2;100;100;100m  ")
+        grid[0, 0] = Cell(" ", background: .rgb(104, 97, 101))
+        #expect(encoder.encode(grid).isEmpty)
+        grid[0, 0] = Cell(" ", background: .rgb(130, 100, 100))
+        #expect(String(decoding: encoder.encode(grid), as: UTF8.self) == "\(esc)[1;1H\(esc)[0;48;2;130;100;100m ")
+    }
+
     @Test("a resize redraws the whole screen")
     func resizeRedraws() {
         var encoder = ScreenEncoder(synchronizedUpdate: false)

@@ -122,7 +122,8 @@ struct LiveSession {
     let analyzer: FrameAnalyzer
     let options: Options
     private var engine = GuidanceEngine()
-    private var encoder = ScreenEncoder()
+    /// A tolerance of 6 levels per channel hides camera noise without visible banding.
+    private var encoder = ScreenEncoder(colorTolerance: 6)
     private var keys = KeyDecoder()
     private var review: Review?
     private var showOperator = false
@@ -214,6 +215,10 @@ struct LiveSession {
             engine.captured(passed: photo.report.violations.isEmpty)
         } catch let StandardizeError.framing(problem) {
             review = Review(photo: nil, jpeg: [], problems: [problem.chinese + " " + problem.english])
+            engine.captured(passed: false)
+        } catch {
+            // Segmentation or encoding failed: the student retakes, the operator reads why.
+            review = Review(photo: nil, jpeg: [], problems: ["\(error)"])
             engine.captured(passed: false)
         }
     }
