@@ -129,17 +129,30 @@ else
     fail "biden: the face was never placed"; screen
 fi
 
-echo "-- SIGTERM restores the terminal"
-start empty
-wait_for "请坐到框内" 30
-pid=$(pgrep -f -n -- "--source replay:$work/empty@10")
-if [ -n "$pid" ]; then
-    kill -TERM "$pid"
-    sleep 1
-    [ "$(tm display -p -t kiosk '#{alternate_on}#{cursor_flag}')" = "01" ] || fail "SIGTERM: terminal not restored"
-else
-    fail "SIGTERM: kiosk run not found"
+echo "-- a resize redraws at the new size"
+start person
+if wait_for "请闭上嘴" 30; then
+    tm resize-window -t kiosk -x 60 -y 20
+    sleep 2
+    last=$(screen | grep -c .)
+    [ "$last" -le 20 ] && screen | tail -2 | grep -qF "✗ 闭嘴" || fail "resize: the check marks are not on the last rows of a 60×20 screen"
 fi
+
+# A signal that ends the program (SIGTERM from a service manager, SIGSEGV from a crash)
+# must leave the terminal usable: main screen back, cursor visible.
+for signal in TERM SEGV; do
+    echo "-- SIG$signal restores the terminal"
+    start empty
+    wait_for "请坐到框内" 30
+    pid=$(pgrep -f -n -- "--source replay:$work/empty@10")
+    if [ -n "$pid" ]; then
+        kill -"$signal" "$pid"
+        sleep 1
+        [ "$(tm display -p -t kiosk '#{alternate_on}#{cursor_flag}')" = "01" ] || fail "SIG$signal: terminal not restored"
+    else
+        fail "SIG$signal: kiosk run not found"
+    fi
+done
 
 if [ $failures -gt 0 ]; then
     echo "tmux screen test: $failures failure(s)"
