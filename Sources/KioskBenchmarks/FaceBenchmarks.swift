@@ -5,7 +5,11 @@ import ImageKit
 
 /// Face detection, landmarks, descriptor and the tracked per-frame path, each dlib call
 /// timed beside the same call made by a plain C++ program (Benchmarks/dlib-reference) on
-/// the same pixels in the same run; the `ratio` figure is Swift's median over C++'s.
+/// the same pixels in the same run. The program is built twice, with g++ (as Debian builds
+/// libdlib) and with the clang++ that SwiftPM compiles CVision with, because most of dlib
+/// is header templates compiled into the caller and the compiler alone moves some timings
+/// by 2×: `ratio_clang` (Swift median over clang++ C++ median) is the wrapper's cost,
+/// `ratio_gxx` the comparison with a g++ program.
 ///
 /// Frames are 4:3 and 16:9 crops of obama.jpg around the face, scaled to 640×480 and
 /// 1280×720; the tracked path replays a 90-frame pan-and-zoom over the same photo.
@@ -32,13 +36,16 @@ public struct FaceBenchmarks: BenchmarkSuite {
             .appendingPathComponent("kiosk-bench-faces-\(ProcessInfo.processInfo.processIdentifier)")
         try Self.writeInputs(to: inputs, gray640: gray640, gray1280: gray1280, rgb640: rgb640, box: box)
         defer { if context.inputsDirectory == nil { try? FileManager.default.removeItem(at: inputs) } }
-        let reference = ReferenceProgram(inputs: inputs, models: models)
+        let references = [("g++", "gxx"), ("clang++", "clang")].compactMap { compiler, label in
+            ReferenceProgram(compiler: compiler, inputs: inputs, models: models).map { (label, $0) }
+        }
 
         var results: [BenchmarkResult] = []
         func record(_ name: String, reference operation: String? = nil, iterations: Int = context.iterations,
                     _ body: () throws -> Void) throws {
             results.append(try Self.paired(name, suite: self.name, iterations: iterations, warmup: context.warmup,
-                                           reference: operation.flatMap { op in reference.map { ($0, op) } }, body))
+                                           references: operation.map { op in references.map { ($0, $1, op) } } ?? [],
+                                           body))
         }
         let loads = max(4, context.iterations / 5)
         try record("load 68-point model + HOG detector", reference: "load68", iterations: loads) {
@@ -56,30 +63,38 @@ public struct FaceBenchmarks: BenchmarkSuite {
         try record("descriptor per face", reference: "descriptor") {
             blackHole(try encoder.descriptor(of: rgb640, faceBox: box))
         }
+        let landmarks = try detector.landmarks(in: rgb640, box: box)
+        try record("measures per face (eyes, mouth, pose fit)") {
+            blackHole(FaceMeasures(landmarks: landmarks, imageSize: rgb640.size))
+        }
         try record("detect + landmarks 640x480, untracked") { blackHole(try detector.detect(in: rgb640)) }
         results.append(try Self.trackedPath(photo, detector, context, suite: name))
-        reference?.finish()
+        references.forEach { $0.1.finish() }
         return results
     }
 
-    /// Times `body` and, when there is a reference, the same operation in C++, in four
-    /// alternating blocks so that both see the same load on a shared machine.
+    /// Times `body` and the same operation in each C++ reference, in four alternating
+    /// blocks so that all see the same load on a shared machine.
     static func paired(_ name: String, suite: String, iterations: Int, warmup: Int,
-                       reference: (program: ReferenceProgram, operation: String)?,
+                       references: [(label: String, program: ReferenceProgram, operation: String)],
                        _ body: () throws -> Void) throws -> BenchmarkResult {
         let blocks = 4, perBlock = max(1, (iterations + blocks - 1) / blocks)
-        var swift: [Double] = [], cpp: [Double] = []
+        var swift: [Double] = []
+        var cpp = Array(repeating: [Double](), count: references.count)
         var block = BenchmarkContext(iterations: perBlock, warmup: warmup, dataCache: URL(fileURLWithPath: "/"))
-        _ = reference.flatMap { $0.program.run($0.operation, count: warmup) }
+        for reference in references { _ = reference.program.run(reference.operation, count: warmup) }
         for _ in 0..<blocks {
             swift += try block.measure(body)
             block.warmup = 0
-            if let reference, let times = reference.program.run(reference.operation, count: perBlock) { cpp += times }
+            for (i, reference) in references.enumerated() {
+                cpp[i] += reference.program.run(reference.operation, count: perBlock) ?? []
+            }
         }
         var result = BenchmarkResult(suite: suite, name: name, timings: swift)
-        if !cpp.isEmpty {
-            let median = BenchmarkResult(suite: suite, name: name, timings: cpp).medianMilliseconds
-            result.figures = ["cpp_ms": median, "ratio": result.medianMilliseconds / median]
+        for (reference, times) in zip(references, cpp) where !times.isEmpty {
+            let median = BenchmarkResult(suite: suite, name: name, timings: times).medianMilliseconds
+            result.figures["\(reference.label)_ms"] = median
+            result.figures["ratio_\(reference.label)"] = result.medianMilliseconds / median
         }
         return result
     }
@@ -147,15 +162,16 @@ final class ReferenceProgram {
     private let answers = Pipe()
     private var buffer = Data()
 
-    /// Starts the reference (building it first if needed); nil, with a message, when it
-    /// cannot run, so the suite still reports the Swift timings.
-    init?(inputs: URL, models: FaceModels) {
+    /// Starts the reference built with `compiler` (building it first if needed); nil, with
+    /// a message, when it cannot run, so the suite still reports the Swift timings.
+    init?(compiler: String, inputs: URL, models: FaceModels) {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Benchmarks/dlib-reference/face-reference.sh")
         process.executableURL = script
         process.arguments = [inputs.path, models.landmarks68.path, models.landmarks5.path, models.descriptor.path]
         process.standardInput = requests
         process.standardOutput = answers
+        process.environment = ProcessInfo.processInfo.environment.merging(["CXX": compiler]) { $1 }
         do { try process.run() } catch {
             Self.warn("cannot start \(script.path): \(error.localizedDescription)")
             return nil
