@@ -115,7 +115,14 @@ public struct PixelBuffer<Format: PixelFormat>: @unchecked Sendable {
         rowStride = width * Format.channels
         storage = PixelStorage(count: rowStride * height)
         offset = 0
-        storage.base.initialize(repeating: value, count: storage.count)
+        if value == .zero {
+            // Zero-filling as bytes: the generic element-wise fill is not specialised for
+            // callers in other modules and costs a witness call per element.
+            UnsafeMutableRawPointer(storage.base)
+                .initializeMemory(as: UInt8.self, repeating: 0, count: storage.count * MemoryLayout<Element>.stride)
+        } else {
+            storage.base.initialize(repeating: value, count: storage.count)
+        }
     }
 
     /// A buffer whose pixel `(x, y)` channel `c` is `pixel(x, y)[c]`.

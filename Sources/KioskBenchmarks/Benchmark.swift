@@ -81,6 +81,7 @@ public protocol BenchmarkSuite: Sendable {
 /// Every suite `kiosk bench` knows, in the order it runs them.
 public let allBenchmarkSuites: [any BenchmarkSuite] = [
     ImageBenchmarks(),
+    StandardBenchmarks(),
     FaceBenchmarks(),
     GuidanceBenchmarks(),
     CaptureBenchmarks(),

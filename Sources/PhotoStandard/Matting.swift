@@ -31,15 +31,22 @@ public struct MatteRefiner: Sendable {
     ///   - mask: 255 for the person, 0 for the backdrop, at the size of `image`.
     ///   - sureForeground: pixels known to be the person whatever the mask says (the face).
     ///   - plate: the clean plate resampled like `image`, when the station has one.
+    ///   - faint: pixels that differ faintly from the backdrop (thin hair, or shadow); those near
+    ///     the mask join the uncertain band instead of counting as backdrop.
     ///   - bandScale: how many output pixels one pixel of the mask's source resolution spans: a
     ///     mask upsampled from a coarse one has a correspondingly wider uncertain band.
-    func refine(image: RGBImage, mask: GrayImage, sureForeground: [(x: Int, y: Int)], plate: RGBImage?,
-                bandScale: Double = 1) -> Matte {
+    public func refine(image: RGBImage, mask: GrayImage, sureForeground: [(x: Int, y: Int)], plate: RGBImage?,
+                faint: GrayImage? = nil, bandScale: Double = 1) -> Matte {
         let inner = max(bandInside, Int((Double(bandInside) * bandScale * 0.5).rounded()))
         let outer = max(bandOutside, Int((Double(bandOutside) * bandScale * 0.5).rounded()))
         var sure = mask.morphology(.erode, width: 2 * inner + 1)
         sure.withUnsafeMutableRows { p, stride in for q in sureForeground { p[q.y * stride + q.x] = 255 } }
-        let possible = mask.morphology(.dilate, width: 2 * outer + 1)
+        var possible = mask.morphology(.dilate, width: 2 * outer + 1)
+        if let faint {
+            let near = mask.morphology(.dilate, width: 8 * outer + 1)
+            possible = GrayImage(width: mask.width, height: mask.height, elements: zip(possible.elements,
+                zip(faint.elements, near.elements)).map { p, fn in p != 0 || (fn.0 != 0 && fn.1 != 0) ? 255 : 0 })
+        }
         let fgWeight = sure.floatPlane()
         let bgWeight = possible.floatPlane(scale: -1.0 / 255, offset: 1)
 
@@ -152,7 +159,7 @@ private func multiply(_ a: FloatPlane, _ b: FloatPlane) -> FloatPlane {
 
 extension Matte {
     /// The person over a flat `background`, rounded to 8-bit RGB.
-    func composite(over background: RGBColor) -> RGBImage {
+    public func composite(over background: RGBColor) -> RGBImage {
         let width = alpha.width, height = alpha.height
         var out = RGBImage(width: width, height: height)
         let bg = (Float(background.r), Float(background.g), Float(background.b))

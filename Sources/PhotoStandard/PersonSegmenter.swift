@@ -45,14 +45,15 @@ public struct PersonSegmenter: Sendable {
     /// and shoulders, small enough for grabCut to run in a few tens of milliseconds.
     public var coarseFaceWidth = 56.0
     /// grabCut iterations.
-    public var iterations = 4
+    public var iterations = 3
     public var plateThresholds = PlateThresholds()
 
     public init() {}
 
-    /// The part of the source the photo can ever show, with a margin: the solver never needs
-    /// more than 1.33 face widths either side of the face or 1.67 above the eyes at the smallest
-    /// allowed face, and 2.2 below.
+    /// The part of the source the photo can ever show, with a margin: at the smallest allowed
+    /// face the photo spans 1.33 face widths either side of the face centre, at most 1.67 above
+    /// the eye line and 2.17 below it. The margin gives grabCut's backdrop model enough samples
+    /// beside and above the head (a thinner one lost dark hair against dark backdrops).
     static func window(_ face: FaceGeometry, frame: PixelRect) -> PixelRect {
         let w = face.faceWidth
         let x0 = Int((face.centreX - 1.7 * w).rounded(.down)), x1 = Int((face.centreX + 1.7 * w).rounded(.up))
@@ -123,6 +124,7 @@ public struct PersonSegmenter: Sendable {
         let cx = (face.centreX - Double(window.x)) * s
         let eye = (face.eyeLine - Double(window.y)) * s
         let chin = (face.chinY - Double(window.y)) * s
+        let brow = (face.browTop - Double(window.y)) * s
         let toMask = { (p: Point2D) in Point2D(x: (p.x - Double(window.x)) * s, y: (p.y - Double(window.y)) * s) }
         let inner = landmarks.points[17...67].map(toMask)
         let faceCentre = Point2D.centroid(inner)
@@ -164,6 +166,8 @@ public struct PersonSegmenter: Sendable {
                         label = .background
                     }
                     if fy > chin - 0.1 * w && fy < chin + 0.35 * w && abs(fx - cx) < 0.22 * w { label = .foreground }
+                    // The forehead: skin or hair on every head, 0.3 face widths above the brows.
+                    if fy < brow && fy > brow - 0.3 * w && abs(fx - cx) < 0.3 * w { label = .foreground }
                     p[y * stride + x] = label.rawValue
                 }
             }
@@ -196,6 +200,16 @@ public struct PlateThresholds: Hashable, Sendable, Codable {
     public var darkSum: Float = 60
 
     public init() {}
+
+    /// Thresholds that also catch thin hair over the backdrop (and, with it, light shadow):
+    /// near the person such pixels are left to the matting to decide.
+    public var faint: PlateThresholds {
+        var lenient = self
+        lenient.chroma = chroma / 2
+        lenient.darkestShadow = 0.92
+        lenient.brightest = 1.06
+        return lenient
+    }
 
     /// How strongly each pixel differs from the plate: values above 1 are the person.
     func score(_ image: RGBImage, plate: RGBImage) -> FloatPlane {

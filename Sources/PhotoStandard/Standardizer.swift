@@ -131,8 +131,9 @@ public struct Standardizer: Sendable {
         }
         var rendered = render(image, plate: plate, coarse: coarse, landmarks: landmarks, plan: plan)
         // The coarse head top can be off by a coarse pixel or two; when the fine matte puts it
-        // noticeably elsewhere, solve again with the fine value.
-        if abs(rendered.geometry.headTop - (plan.scale * input.headTop + plan.offsetY)) > 4 {
+        // outside the range or far from the aim, solve again with the fine value.
+        let planned = plan.scale * input.headTop + plan.offsetY
+        if !spec.headTop.contains(rendered.geometry.headTop) || abs(rendered.geometry.headTop - planned) > 8 {
             var refined = input
             refined.headTop = (rendered.geometry.headTop - rendered.mapping.offsetY) / rendered.mapping.scaleY
             if case let .success(better) = solver.solve(refined) {
@@ -199,10 +200,17 @@ public struct Standardizer: Sendable {
         let faceBox = PixelRect(x: Int(face.centreX - face.faceWidth * 0.3), y: Int(face.browTop),
                                 width: Int(face.faceWidth * 0.6), height: Int(face.chinY - face.browTop))
         let mask: GrayImage
+        var faint: GrayImage?
         let bandScale: Double
         if let platePhoto {
             mask = segmenter.plateThresholds.foregroundMask(photo, plate: platePhoto)
                 .morphology(.open, width: 3).component(in: faceBox)
+            // Thin hair lives around the head; below the chin a faint difference is shadow.
+            var faintAbove = segmenter.plateThresholds.faint.foregroundMask(photo, plate: platePhoto)
+            faintAbove.withUnsafeMutableRows { p, stride in
+                for y in max(0, Int(face.chinY))..<spec.height { for x in 0..<spec.width { p[y * stride + x] = 0 } }
+            }
+            faint = faintAbove
             bandScale = 1
         } else {
             mask = coarseMaskInPhoto(coarse, mapping: mapping)
@@ -211,7 +219,7 @@ public struct Standardizer: Sendable {
         let skinHull = convexHull(moved.points[17...67].map { $0 })
         let skin = rasterize(skinHull, width: spec.width, height: spec.height)
         let matte = refiner.refine(image: photo, mask: mask, sureForeground: skin, plate: platePhoto,
-                                   bandScale: bandScale)
+                                   faint: faint, bandScale: bandScale)
         let composed = matte.composite(over: spec.background)
         let geometry = ResultGeometry(
             headTop: headTop(matte.alpha, face: face) ?? 0, eyeLine: face.eyeLine, faceWidth: face.faceWidth,
@@ -280,13 +288,13 @@ public struct Standardizer: Sendable {
 }
 
 /// Cutting a region out of a frame and scaling it to the photo.
-enum Resampler {
+public enum Resampler {
     /// The region of `image`, reaching past its edges with the edge pixels repeated (only the
     /// backdrop lies there; the matte makes it the new background), scaled to `size`.
     ///
     /// OpenCV's Lanczos kernel does not widen when shrinking, so it would alias beyond a factor
     /// of two: larger reductions first go to twice the final size by area averaging.
-    static func resample(_ image: RGBImage, region: PixelRect, to size: PixelSize) -> RGBImage {
+    public static func resample(_ image: RGBImage, region: PixelRect, to size: PixelSize) -> RGBImage {
         var source = image.bounds.intersection(region) == region ? image.cropped(to: region)
             : padded(image, region: region)
         if source.width > 2 * size.width {
