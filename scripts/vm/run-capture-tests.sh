@@ -58,7 +58,7 @@ echo "== kiosk devices --controls (\$(date +%T.%N | cut -c1-12))"
 '$bin/kiosk' devices --controls --json > /run/kiosk-vm/devices.json 2>&1 || status=1
 head -12 /run/kiosk-vm/devices.txt
 echo "== kiosk snapshot (\$(date +%T.%N | cut -c1-12))"
-'$bin/kiosk' snapshot -o /run/kiosk-vm/snapshot.jpg --warmup 3 2>&1 | tee /run/kiosk-vm/snapshot.txt
+'$bin/kiosk' snapshot -o /run/kiosk-vm/snapshot.jpg --warmup 1 2>&1 | tee /run/kiosk-vm/snapshot.txt
 [ \${PIPESTATUS[0]} -eq 0 ] || status=1
 echo "== done (\$(date +%T.%N | cut -c1-12))"
 exit \$status
