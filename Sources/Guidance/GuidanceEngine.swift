@@ -201,9 +201,11 @@ public struct GuidanceEngine: Sendable {
         case .capturing: .capturing
         case .review, .accepted: nil
         }
+        // The group of the instruction on screen stays marked until the instruction changes,
+        // so the marks never contradict the sentence above them.
         let checks = CheckGroup.allCases.map { group -> (CheckGroup, Bool?) in
             if m.face == nil && group != .framing { return (group, nil) }
-            return (group, !active.contains { $0.group == group })
+            return (group, !active.contains { $0.group == group } && shown?.group != group)
         }
         return GuidanceOutput(phase: phase, instruction: instruction, issue: shown, countdown: countdown,
                               captureNow: captureNow, checks: checks)

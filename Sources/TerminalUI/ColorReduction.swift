@@ -25,13 +25,16 @@ public struct ColorReducer: Sendable, Hashable {
     /// 4×4 Bayer matrix, values 0…15.
     private static let bayer4: [Int] = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]
 
-    /// Spread of the ordered-dither offset: about one palette step, so that a colour half
-    /// way between two entries comes out as a half-and-half pattern.
+    /// Spread of the ordered-dither offset: half a palette step. A full step (the textbook
+    /// choice) makes a checkerboard of every flat colour that falls between two entries, and
+    /// at two pixels per cell a checkerboard is all the eye sees; half a step still breaks up
+    /// the bands of a gradient. (256 colours: the cube steps are 40 levels; 16 colours: more
+    /// than 100.)
     private var orderedAmplitude: Int {
         switch mode {
         case .trueColor: 0
-        case .palette256: 40
-        case .basic16: 128
+        case .palette256: 20
+        case .basic16: 64
         }
     }
 

@@ -57,7 +57,8 @@ struct RendererTests {
 
     @Test("ordered dithering mixes two palette colours where one colour alone would band")
     func orderedDither() {
-        let grey = RGBImage(width: 8, height: 8, filledWith: 100)
+        // Half way between black and the 16-colour grey (127).
+        let grey = RGBImage(width: 8, height: 8, filledWith: 64)
         let flat = Set(ColorReducer(mode: .basic16, dither: .none).reduce(grey))
         let ordered = Set(ColorReducer(mode: .basic16, dither: .ordered).reduce(grey))
         let diffused = Set(ColorReducer(mode: .basic16, dither: .diffusion).reduce(grey))
