@@ -75,15 +75,22 @@ extension FloatPlane {
 /// each unknown pixel gets the colour of the nearest known pixels, averaged over a neighbourhood
 /// that grows only as far as needed. No library offers this; a pyramid costs about 1.4 times one
 /// pass over the image, much less than blurring at every scale.
-func pushPullFill(_ planes: [FloatPlane], weight: FloatPlane) -> [FloatPlane] {
+///
+/// - Parameter halfResolution: fill at half size and scale the result up: four times cheaper,
+///   for callers that only need the smooth local colour, not the exact known pixels.
+func pushPullFill(_ planes: [FloatPlane], weight: FloatPlane, halfResolution: Bool = false) -> [FloatPlane] {
     let weighted = planes.map { plane in
         FloatPlane.combine([plane, weight]) { out, p, n in for i in 0..<n { out[i] = p[0][i] * p[1][i] } }
     }
-    return pushPull(weighted, weight: weight)
+    guard halfResolution else { return pushPull(weighted, weight: weight) }
+    let full = PixelSize(width: weight.width, height: weight.height)
+    let half = PixelSize(width: max(1, (full.width + 1) / 2), height: max(1, (full.height + 1) / 2))
+    let down = { (p: FloatPlane) in p.resized(to: half, filter: .area) }
+    return pushPull(weighted.map(down), weight: down(weight)).map { $0.resized(to: full, filter: .bilinear) }
 }
 
-func pushPullFill(_ planes: ColorPlanes, weight: FloatPlane) -> ColorPlanes {
-    let filled = pushPullFill([planes.r, planes.g, planes.b], weight: weight)
+func pushPullFill(_ planes: ColorPlanes, weight: FloatPlane, halfResolution: Bool = false) -> ColorPlanes {
+    let filled = pushPullFill([planes.r, planes.g, planes.b], weight: weight, halfResolution: halfResolution)
     return ColorPlanes(r: filled[0], g: filled[1], b: filled[2])
 }
 

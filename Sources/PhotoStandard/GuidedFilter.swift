@@ -9,8 +9,16 @@ import ImageKit
 ///   - radius: half the window size in pixels.
 ///   - epsilon: regularisation in (0…1)² units: larger values smooth more, smaller ones follow
 ///     fainter edges.
-func guidedFilter(guide: ColorPlanes, input: FloatPlane, radius: Int, epsilon: Float) -> FloatPlane {
-    let size = 2 * radius + 1
+///
+/// The linear coefficients are computed at half resolution and scaled up before they are applied
+/// to the full-resolution guide (the "fast guided filter" of He and Sun): the coefficients are
+/// smooth, so this costs little accuracy and saves three quarters of the box filtering.
+func guidedFilter(guide fullGuide: ColorPlanes, input fullInput: FloatPlane, radius: Int, epsilon: Float) -> FloatPlane {
+    let full = PixelSize(width: fullInput.width, height: fullInput.height)
+    let half = PixelSize(width: max(1, (full.width + 1) / 2), height: max(1, (full.height + 1) / 2))
+    let down = { (p: FloatPlane) in p.resized(to: half, filter: .area) }
+    let guide = fullGuide.map(down), input = down(fullInput)
+    let size = 2 * max(1, radius / 2) + 1
     let box = { (p: FloatPlane) in p.boxFiltered(width: size) }
     let product = { (a: FloatPlane, b: FloatPlane) in
         FloatPlane.combine([a, b]) { out, p, n in for i in 0..<n { out[i] = p[0][i] * p[1][i] } }
@@ -43,11 +51,9 @@ func guidedFilter(guide: ColorPlanes, input: FloatPlane, radius: Int, epsilon: F
         }
     }
     let w = input.width, h = input.height
-    let meanAR = box(FloatPlane(width: w, height: h, elements: aR))
-    let meanAG = box(FloatPlane(width: w, height: h, elements: aG))
-    let meanAB = box(FloatPlane(width: w, height: h, elements: aB))
-    let meanBias = box(FloatPlane(width: w, height: h, elements: bias))
-    return FloatPlane.combine([meanAR, meanAG, meanAB, meanBias, ir, ig, ib]) { out, p, n in
+    let up = { (values: [Float]) in box(FloatPlane(width: w, height: h, elements: values)).resized(to: full, filter: .bilinear) }
+    let meanAR = up(aR), meanAG = up(aG), meanAB = up(aB), meanBias = up(bias)
+    return FloatPlane.combine([meanAR, meanAG, meanAB, meanBias, fullGuide.r, fullGuide.g, fullGuide.b]) { out, p, n in
         for i in 0..<n { out[i] = p[0][i] * p[4][i] + p[1][i] * p[5][i] + p[2][i] * p[6][i] + p[3][i] }
     }
 }

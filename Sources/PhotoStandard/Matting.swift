@@ -51,7 +51,7 @@ public struct MatteRefiner: Sendable {
         let bgWeight = possible.floatPlane(scale: -1.0 / 255, offset: 1)
 
         let colours = ColorPlanes(image)
-        let personColour = pushPullFill(colours, weight: fgWeight)
+        let personColour = pushPullFill(colours, weight: fgWeight, halfResolution: true)
         let backdropColour: ColorPlanes
         if let plate {
             // The plate is exact behind the hair but brighter than the backdrop where the
@@ -59,11 +59,11 @@ public struct MatteRefiner: Sendable {
             let plateColours = ColorPlanes(plate)
             let ratio = ColorPlanes(r: ratioPlane(colours.r, plateColours.r), g: ratioPlane(colours.g, plateColours.g),
                                     b: ratioPlane(colours.b, plateColours.b))
-            let gain = pushPullFill(ratio, weight: bgWeight)
+            let gain = pushPullFill(ratio, weight: bgWeight, halfResolution: true)
             backdropColour = ColorPlanes(r: multiply(gain.r, plateColours.r), g: multiply(gain.g, plateColours.g),
                                          b: multiply(gain.b, plateColours.b))
         } else {
-            backdropColour = pushPullFill(colours, weight: bgWeight)
+            backdropColour = pushPullFill(colours, weight: bgWeight, halfResolution: true)
         }
         // Without a plate the backdrop behind the band is extrapolated, which only holds where
         // the visible backdrop is plain; over texture the mask's own edge is safer.
@@ -146,7 +146,7 @@ private func backdropTexture(_ image: ColorPlanes, weight: FloatPlane, radius: I
     let trusted = FloatPlane.combine([weight, count]) { out, p, n in
         for i in 0..<n { out[i] = p[0][i] > 0.5 && p[1][i] > 0.6 ? 1 : 0 }
     }
-    return pushPullFill([deviation], weight: trusted)[0]
+    return pushPullFill([deviation], weight: trusted, halfResolution: true)[0]
 }
 
 private func ratioPlane(_ a: FloatPlane, _ b: FloatPlane) -> FloatPlane {

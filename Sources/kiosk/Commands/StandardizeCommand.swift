@@ -57,6 +57,9 @@ struct StandardizeCommand: ParsableCommand {
             if case .plateSizeMismatch = error { printError("\(error)"); throw ExitCode(2) }
             printError("no photo: \(error)")
             throw ExitCode(1)
+        } catch {
+            printError("no photo: \(error)")
+            throw ExitCode(1)
         }
         do {
             try Data(photo.jpeg).write(to: URL(fileURLWithPath: output))
@@ -70,7 +73,8 @@ struct StandardizeCommand: ParsableCommand {
                 try encoder.encode(photo.report).write(to: URL(fileURLWithPath: report))
             }
         } catch {
-            printError("cannot write: \(error.localizedDescription)")
+            printError("cannot write \(output) (or the report or matte beside it): \(error.localizedDescription) "
+                + "Check that the folder exists and is writable.")
             throw ExitCode.failure
         }
         let g = photo.report.geometry
