@@ -33,14 +33,16 @@ public final class FrameAnalyzer: @unchecked Sendable {
 
     /// The measures of `frame` (full resolution) taken at `time` seconds.
     public func analyze(_ frame: RGBImage, time: Double) throws(FaceError) -> FrameMeasures {
-        let small: RGBImage
-        if frame.width > analysisWidth {
-            let height = max(1, Int((Double(frame.height) * Double(analysisWidth) / Double(frame.width)).rounded()))
-            small = frame.resized(to: PixelSize(width: analysisWidth, height: height), filter: .area)
-        } else {
-            small = frame
-        }
+        let small = reducedCopy(of: frame)
         return try analyzeReduced(small, scale: Double(frame.width) / Double(small.width), time: time)
+    }
+
+    /// The analysis copy of `frame` (the frame itself when it is narrow enough); the live
+    /// preview is drawn from it too, as the terminal shows fewer pixels still.
+    public func reducedCopy(of frame: RGBImage) -> RGBImage {
+        guard frame.width > analysisWidth else { return frame }
+        let height = max(1, Int((Double(frame.height) * Double(analysisWidth) / Double(frame.width)).rounded()))
+        return frame.resized(to: PixelSize(width: analysisWidth, height: height), filter: .area)
     }
 
     /// The measures of an analysis-sized image; `scale` maps its pixels to the full frame.

@@ -11,7 +11,8 @@ import TerminalUI
 /// in a 4:3 or 16:9 frame. Analysis is measured in steady state (the face is searched near
 /// the previous one) and from scratch (after a reset: the whole frame is searched). The
 /// screen is measured for a live preview: two frames a few pixels apart alternate, so every
-/// encode writes what a moving person changes, not an empty diff.
+/// encode writes what a moving person changes, not an empty diff; the picture drawn is the
+/// 480-pixel analysis copy of a 1280×720 frame, as in `kiosk run`.
 public struct GuidanceBenchmarks: BenchmarkSuite {
     public var name: String { "guidance" }
     public var summary: String { "per-frame analysis at 640×480 and 1280×720; screen render time and bytes at 80×24 and 200×60" }
@@ -48,7 +49,8 @@ public struct GuidanceBenchmarks: BenchmarkSuite {
             }
         }
 
-        let live = [Self.seated(photo, width: 1280, height: 720, shift: 0), Self.seated(photo, width: 1280, height: 720, shift: 3)]
+        // The preview is drawn from the analysis copy, as `kiosk run` does.
+        let live = [0, 3].map { standard.reducedCopy(of: Self.seated(photo, width: 1280, height: 720, shift: $0)) }
         let guide = GuideGeometry().headBox(frame: live[0].size)
         for (columns, rows) in [(80, 24), (200, 60)] {
             for mode in [ColorMode.trueColor, .palette256] {

@@ -175,23 +175,27 @@ struct LiveSession {
         }
     }
 
-    /// One camera frame through analysis, guidance and the screen.
+    /// One camera frame through analysis, guidance and the screen; the time measured is
+    /// decoding plus analysis.
     private mutating func step(_ frame: Frame) throws {
-        let image = try frame.rgbImage()
         let began = ContinuousClock.now
-        let measures = try analyzer.analyze(image, time: now)
+        // MJPEG is decoded at the smallest DCT scale that still covers the analysis width;
+        // only the burst is decoded in full.
+        let decodeScale = JPEGScale.allCases.last { frame.width / $0.rawValue >= analyzer.analysisWidth } ?? .full
+        let small = analyzer.reducedCopy(of: try frame.rgbImage(scale: decodeScale))
+        let measures = try analyzer.analyzeReduced(small, scale: Double(frame.width) / Double(small.width), time: now)
         let took = ContinuousClock.now - began
         analysisSeconds += Double(took.components.attoseconds) * 1e-18 + Double(took.components.seconds)
         analysedFrames += 1
         let output = engine.update(measures)
-        lastImage = image
+        lastImage = small
         lastMeasures = measures
         lastOutput = output
         draw()
         if output.captureNow || (forceCapture && measures.face != nil) {
             forceCapture = false
             engine.startCapture()
-            try capture(first: image, measures: measures)
+            try capture(first: try frame.rgbImage(), measures: measures)
         }
     }
 
