@@ -23,6 +23,7 @@ $bb mount -t devpts devpts /newroot/dev/pts
 $bb mount -t tmpfs tmpfs /newroot/tmp
 $bb mount --bind /results /newroot/run/kiosk-vm
 
+echo booted > /results/booted
 HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     $bb chroot /newroot /bin/bash /run/kiosk-vm/job.sh
 echo $? > /results/status

@@ -37,7 +37,7 @@ fi
 if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
 
 mkdir -p "$out"
-rm -f "$out/status"
+rm -f "$out/status" "$out/booted"
 cp "$job" "$out/job.sh"
 # What the job may need to reload vivid; it can source /run/kiosk-vm/vm.env.
 printf "export KIOSK_VIVID_MODULE='%s'\nexport KIOSK_VIVID_OPTIONS='%s'\n" "$VIVID_MODULE" "$vivid_options" > "$out/vm.env"
@@ -56,11 +56,13 @@ end=$(date +%s.%N)
 echo "kiosk-vm: VM ran $(echo "$end - $start" | bc 2>/dev/null || echo "?") s ($accel); outputs in $out" >&2
 
 if [ ! -s "$out/status" ]; then
-    if [ $qemu_rc -eq 124 ]; then
-        echo "kiosk-vm: the VM timed out after ${KIOSK_VM_TIMEOUT:-300} s" >&2
-        exit 1
+    # Never booted: the VM cannot run here. Booted but no status: the job hung or crashed.
+    if [ ! -e "$out/booted" ]; then
+        echo "SKIPPED: the VM did not boot (qemu exit $qemu_rc, accelerator $accel); see the console output above" >&2
+        exit 77
     fi
-    echo "SKIPPED: the VM did not run its job (qemu exit $qemu_rc); see the console output above" >&2
-    exit 77
+    [ $qemu_rc -eq 124 ] && echo "kiosk-vm: the VM timed out after ${KIOSK_VM_TIMEOUT:-300} s" >&2
+    echo "kiosk-vm: the job did not finish (qemu exit $qemu_rc)" >&2
+    exit 1
 fi
 exit "$(cat "$out/status")"
