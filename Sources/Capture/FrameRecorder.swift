@@ -3,9 +3,13 @@ import ImageKit
 
 extension Frame {
     /// The frame as a JPEG file: an MJPEG frame's own bytes (no second compression), other
-    /// formats converted and encoded.
+    /// formats converted and encoded. MJPEG frames without Huffman tables (many webcams leave
+    /// out the standard ones) are re-encoded, because not every reader supplies them.
     public func jpegData(quality: Int = 95) throws -> [UInt8] {
-        if pixelFormat.isCompressed { return bytes.withUnsafeBytes { Array($0) } }
+        if pixelFormat.isCompressed {
+            let data = bytes.withUnsafeBytes { Array($0) }
+            if MJPEGStream.hasHuffmanTables(data) { return data }
+        }
         return try JPEG.encode(rgbImage(), options: JPEGEncodeOptions(quality: quality))
     }
 }

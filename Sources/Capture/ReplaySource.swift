@@ -84,6 +84,18 @@ public enum MJPEGStream {
         return ranges
     }
 
+    /// True when the image's header segments, before its scan, define Huffman tables (DHT).
+    public static func hasHuffmanTables(_ bytes: [UInt8]) -> Bool {
+        var i = 2
+        while i + 3 < bytes.count, bytes[i] == 0xFF {
+            let marker = bytes[i + 1]
+            if marker == 0xC4 { return true }
+            if marker == 0xDA || marker == 0xD9 { return false }
+            i += 2 + (Int(bytes[i + 2]) << 8 | Int(bytes[i + 3]))
+        }
+        return false
+    }
+
     /// The index just past the EOI marker of the image whose SOI ends at `from`.
     private static func endOfImage(in bytes: [UInt8], from: Int) -> Int? {
         var i = from

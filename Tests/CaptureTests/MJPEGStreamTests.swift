@@ -41,4 +41,34 @@ struct MJPEGStreamTests {
         let colour = preview.meanColor()
         #expect(abs(colour.r - 40) < 4 && abs(colour.g - 80) < 4 && abs(colour.b - 120) < 4)
     }
+
+    /// The image with its DHT segments removed, as many webcams send MJPEG.
+    static func withoutHuffmanTables(_ jpeg: [UInt8]) -> [UInt8] {
+        var out = Array(jpeg[0..<2])
+        var i = 2
+        while i + 3 < jpeg.count {
+            let marker = jpeg[i + 1]
+            if marker == 0xDA { out += jpeg[i...]; break }
+            let end = i + 2 + (Int(jpeg[i + 2]) << 8 | Int(jpeg[i + 3]))
+            if marker != 0xC4 { out += jpeg[i..<end] }
+            i = end
+        }
+        return out
+    }
+
+    @Test func savedMJPEGFramesAlwaysCarryHuffmanTables() throws {
+        // Standard tables (not optimised ones), which is what DHT-less webcams assume.
+        let image = RGBImage(width: 64, height: 48) { x, y in [UInt8(x * 4), UInt8(y * 5), 90] }
+        let full = try JPEG.encode(image, options: .init(quality: 90, optimizeHuffman: false))
+        let bare = Self.withoutHuffmanTables(full)
+        #expect(MJPEGStream.hasHuffmanTables(full) && !MJPEGStream.hasHuffmanTables(bare))
+        func frame(_ bytes: [UInt8]) -> Frame {
+            Frame(pixelFormat: .mjpeg, width: 64, height: 48, bytesPerLine: 0, timestamp: .now(), sequence: 0,
+                  bytes: FrameBytes(bytes))
+        }
+        #expect(try frame(full).jpegData() == full, "a complete frame is saved as it came")
+        let saved = try frame(bare).jpegData()
+        #expect(MJPEGStream.hasHuffmanTables(saved))
+        #expect(try JPEG.decode(saved).size == image.size)
+    }
 }

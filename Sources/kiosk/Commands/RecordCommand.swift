@@ -26,7 +26,7 @@ struct RecordCommand: ParsableCommand {
         do {
             recorder = try FrameRecorder(folder: URL(fileURLWithPath: folder))
         } catch let error as CaptureError {
-            CaptureCommandSupport.fail("\(error)")
+            throw CaptureCommandSupport.failure("\(error)")
         }
         let source = try CaptureCommandSupport.open(device, mode: ModeRequest())
         defer { source.stop() }

@@ -38,7 +38,7 @@ struct SnapshotCommand: ParsableCommand {
         do {
             try Data(frame.jpegData()).write(to: url)
         } catch let error as CocoaError {
-            CaptureCommandSupport.fail("cannot write \(output): \(error.localizedDescription); check the folder exists and is writable")
+            throw CaptureCommandSupport.failure("cannot write \(output): \(error.localizedDescription); check the folder exists and is writable")
         }
         print("saved \(output): \(frame.pixelFormat) \(frame.width)×\(frame.height) from \(source.name)")
     }
@@ -51,7 +51,7 @@ enum CaptureCommandSupport {
             let spec = try device.map { try SourceSpec(parsing: $0) } ?? SourceSpec.defaultCamera()
             return try spec.open(mode: mode)
         } catch let error as CaptureError {
-            fail("\(error)")
+            throw failure("\(error)")
         }
     }
 
@@ -62,12 +62,14 @@ enum CaptureCommandSupport {
             return try source.nextFrame(timeout: patience)
         } catch let error as CaptureError {
             if case .disconnected = error, let frame = try? source.nextFrame(timeout: patience) { return frame }
-            fail("\(error)")
+            throw failure("\(error)")
         }
     }
 
-    static func fail(_ message: String) -> Never {
+    /// Prints the message and gives the exit code (2) to throw, so that the source is
+    /// stopped on the way out.
+    static func failure(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("kiosk: \(message)\n".utf8))
-        Foundation.exit(2)
+        return ExitCode(2)
     }
 }
