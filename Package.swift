@@ -56,15 +56,17 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI"]),
-        .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
+        .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
+        .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "ImageKit", "DataCache", "KioskBenchmarks", "FaceKit", "Capture", "PhotoStandard", "Guidance", "TerminalUI",
+                "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
+                "Compliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -84,9 +86,10 @@ let package = Package(
         // Needs a real V4L2 device (vivid in the VM of scripts/vm/run-capture-tests.sh).
         .testTarget(name: "CaptureDeviceTests", dependencies: ["Capture", "ImageKit"]),
         .testTarget(name: "PhotoStandardTests", dependencies: ["PhotoStandard", "FaceKit", "ImageKit", "DataCache"]),
-        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
     ],
     cxxLanguageStandard: .cxx17
 )

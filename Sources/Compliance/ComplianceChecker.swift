@@ -35,9 +35,16 @@ public struct ComplianceChecker: Sendable {
     var sceneChecks: SceneChecks { SceneChecks(spec: spec, limits: limits) }
     var photoChecks: PhotoChecks { PhotoChecks(spec: spec, limits: limits) }
 
+    /// The person the photo is of: the largest face the detector is sure of, else the
+    /// surest face.
+    public func mainFace(_ faces: [DetectedFace]) -> DetectedFace? {
+        faces.filter { $0.score >= limits.minimumFaceScore }.max { $0.box.width < $1.box.width }
+            ?? faces.max { $0.score < $1.score }
+    }
+
     /// The per-frame subset on a (reduced) camera frame whose faces are already known:
-    /// `landmarks` of the main face, `faces` every detected face box (including the main one).
-    public func frameChecks(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [PixelRect]) -> [CheckResult] {
+    /// `landmarks` of the main face, `faces` every detected face (including the main one).
+    public func frameChecks(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox]) -> [CheckResult] {
         var results = [sceneChecks.oneFace(faces, main: landmarks.boundingBox),
                        sceneChecks.framing(landmarks, frame: frame.size)]
         results += faceChecks.check(frame, landmarks: landmarks)?.results ?? []
@@ -59,8 +66,8 @@ public struct ComplianceChecker: Sendable {
         var results = photoChecks.file(info, bytes: jpeg.count) + [photoChecks.backgroundColour(photo)]
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
-        let main = faces.max { $0.box.width < $1.box.width }
-        results.append(sceneChecks.oneFace(faces.map(\.box), main: main?.box))
+        let main = mainFace(faces)
+        results.append(sceneChecks.oneFace(faces.map(\.faceBox), main: main?.box))
         if let main {
             results += photoResults(photo, landmarks: main.landmarks)
         }
@@ -73,7 +80,7 @@ public struct ComplianceChecker: Sendable {
     /// The report for a photo the standardiser just made from `source` with `landmarks`:
     /// no detection on the photo is needed, the landmarks moved with the crop.
     public func check(_ standard: StandardPhoto, source: RGBImage, landmarks: FaceLandmarks,
-                      faces: [PixelRect]) -> ComplianceReport {
+                      faces: [FaceBox]) -> ComplianceReport {
         var results: [CheckResult] = []
         if let info = try? JPEG.info(standard.jpeg) { results += photoChecks.file(info, bytes: standard.jpeg.count) }
         results.append(photoChecks.backgroundColour(standard.image))
@@ -94,14 +101,14 @@ public struct ComplianceChecker: Sendable {
     private func sourceResults(_ source: RGBImage, detector: FaceDetector) throws(ComplianceError) -> [CheckResult] {
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: source) } catch { throw .face(error) }
-        guard let main = faces.max(by: { $0.box.width < $1.box.width }) else {
+        guard let main = mainFace(faces) else {
             return [CheckResult(id: .framing, clause: "face size and position allow the crop", value: nil, unit: "",
                                 limit: "", verdict: .fail, hint: Hint(FramingProblem.noFace.chinese, FramingProblem.noFace.english),
                                 detail: "no face in the source frame")]
         }
         // People in the frame count only from the source, where the photo's crop has not
         // cut them away.
-        return [sceneChecks.oneFace(faces.map(\.box), main: main.box)] + sourceResults(source, landmarks: main.landmarks)
+        return [sceneChecks.oneFace(faces.map(\.faceBox), main: main.box)] + sourceResults(source, landmarks: main.landmarks)
     }
 
     private func sourceResults(_ source: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {
@@ -118,4 +125,8 @@ public struct ComplianceChecker: Sendable {
     private func touches(_ mask: GrayImage, column x: Int) -> Bool {
         (0..<mask.height).contains { mask[x, $0] != 0 }
     }
+}
+
+extension DetectedFace {
+    var faceBox: FaceBox { FaceBox(rect: box, score: score) }
 }

@@ -48,7 +48,7 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// Head yaw towards the camera, degrees (perspective fit: good to a few degrees).
     public var yaw = Limit.atMost(warn: 8, fail: 12)
     /// Head pitch, degrees; wider, as the generic-face fit carries a per-person bias here.
-    public var pitch = Limit.atMost(warn: 12, fail: 18)
+    public var pitch = Limit.atMost(warn: 25, fail: 40)
     /// The smaller eye aspect ratio of the two eyes (open eyes 0.25–0.35).
     public var eyeOpening = Limit.atLeast(warn: 0.2, fail: 0.15)
     /// Inner-lip opening over mouth width: closed lips stay below 0.05 on the test faces,
@@ -58,11 +58,11 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// (log₂ of the ratio): a 2:1 lighting ratio (1 stop) is a clear yin-yang face.
     public var lightImbalance = Limit.atMost(warn: 0.45, fail: 0.7)
     /// Median L* of the face skin: below these the face is too dark …
-    public var faceDarkness = Limit.atLeast(warn: 30, fail: 22)
+    public var faceDarkness = Limit.atLeast(warn: 40, fail: 36)
     /// … above these too bright.
-    public var faceBrightness = Limit.atMost(warn: 80, fail: 86)
+    public var faceBrightness = Limit.atMost(warn: 74, fail: 78)
     /// Share of face-skin pixels with a channel at 250 or more: detail lost to clipping.
-    public var clippedShare = Limit.atMost(warn: 0.01, fail: 0.03)
+    public var clippedShare = Limit.atMost(warn: 0.005, fail: 0.01)
     /// Share of face-skin pixels much brighter than the skin around them (specular hot
     /// spots, shine).
     public var hotSpotShare = Limit.atMost(warn: 0.015, fail: 0.035)
@@ -70,18 +70,21 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     public var hotSpotMargin = 28.0
     /// Share of the lens area around each eye that is near white (glare on glasses); the
     /// worse eye counts. Catchlights in bare eyes stay under 1%.
-    public var glareShare = Limit.atMost(warn: 0.03, fail: 0.07)
+    public var glareShare = Limit.atMost(warn: 0.02, fail: 0.05)
     /// Share of the pupil disc that is saturated red (red eye); the worse eye counts.
     public var redEyeShare = Limit.atMost(warn: 0.15, fail: 0.3)
     /// Focus: mean gradient magnitude over the inner face at a fixed face scale, divided by
     /// the face's contrast (so skin tone and exposure do not move it).
-    public var sharpness = Limit.atLeast(warn: 0.26, fail: 0.22)
+    public var sharpness = Limit.atLeast(warn: 0.34, fail: 0.3)
     /// Colour distance (CIE76 ΔE) of the clothing below the chin from the background colour.
     public var clothingDistance = Limit.atLeast(warn: 30, fail: 18)
     /// Share of clothing pixels that are blue (the notice forbids blue clothes).
     public var clothingBlueShare = Limit.atMost(warn: 0.25, fail: 0.5)
     /// A second face at least this fraction of the main face's width counts as a person.
     public var otherFaceMinimumRatio = 0.3
+    /// dlib's detection score a face needs to count: real faces score 0.5 and more, the
+    /// marginal finds just above dlib's threshold (0) are badges, patterns and folds.
+    public var minimumFaceScore = 0.3
     /// Backdrop spread in the source frame: L* range (5th to 95th percentile) of backdrop
     /// cells. Warn only by default (L* never exceeds 100): the backdrop is replaced, a busy one
     /// only risks the cut.

@@ -15,10 +15,14 @@ public struct SceneChecks: Sendable {
         self.limits = limits
     }
 
-    /// Exactly one person: the faces at least `otherFaceMinimumRatio` of the main face's width
-    /// (smaller ones are too far back to be a person sitting in the photo, or false finds).
-    public func oneFace(_ faces: [PixelRect], main: PixelRect?) -> CheckResult {
-        let people = faces.filter { Double($0.width) >= limits.otherFaceMinimumRatio * Double(main?.width ?? 0) }
+    /// Exactly one person: the faces the detector is sure of (`minimumFaceScore`) at least
+    /// `otherFaceMinimumRatio` of the main face's width (smaller ones are too far back to
+    /// be a person sitting in the photo).
+    public func oneFace(_ faces: [FaceBox], main: PixelRect?) -> CheckResult {
+        let people = faces.filter {
+            $0.score >= limits.minimumFaceScore
+                && Double($0.rect.width) >= limits.otherFaceMinimumRatio * Double(main?.width ?? 0)
+        }
         let count = main == nil ? 0 : people.count
         let verdict: Verdict = count == 1 ? .pass : .fail
         let hint = count == 0 ? Hint("没有检测到人脸：请正对镜头坐好", "No face found: sit facing the camera")

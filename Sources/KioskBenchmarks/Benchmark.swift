@@ -84,6 +84,7 @@ public let allBenchmarkSuites: [any BenchmarkSuite] = [
     StandardBenchmarks(),
     FaceBenchmarks(),
     GuidanceBenchmarks(),
+    ComplianceBenchmarks(),
     CaptureBenchmarks(),
 ]
 

@@ -31,7 +31,7 @@ public struct ComplianceBenchmarks: BenchmarkSuite {
         guard let face = try detector.detect(in: frame).first else {
             throw FaceError.invalidInput("no face in the benchmark frame")
         }
-        let boxes = [face.box]
+        let boxes = [FaceBox(rect: face.box, score: face.score)]
         record("per-frame checks, 480×600 frame, landmarks known",
                    figures: ["face px": FaceGeometry(face.landmarks).faceWidth]) {
             blackHole(checker.frameChecks(frame, landmarks: face.landmarks, faces: boxes))
@@ -52,7 +52,7 @@ public struct ComplianceBenchmarks: BenchmarkSuite {
             blackHole(try checker.check(photo: photo.jpeg, detector: detector, source: original))
         }
         record("report for a just-standardised photo (no detection)") {
-            blackHole(checker.check(photo, source: original, landmarks: main.landmarks, faces: [main.box]))
+            blackHole(checker.check(photo, source: original, landmarks: main.landmarks, faces: [FaceBox(rect: main.box, score: main.score)]))
         }
 
         var once = context

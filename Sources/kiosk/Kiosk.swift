@@ -15,6 +15,7 @@ struct Kiosk: ParsableCommand {
             BenchCommand.self,
             DetectCommand.self,
             StandardizeCommand.self,
+            CheckCommand.self,
         ]
     )
 }

@@ -27,18 +27,29 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Red pupils.
     case redEye
 
-    /// The check that must catch this defect.
-    public var target: CheckID {
+    /// The checks that catch this defect: it counts as caught when one of them fails.
+    public var targets: [CheckID] {
         switch self {
-        case .lightGradient: .evenLight
-        case .rotation: .roll
-        case .blur, .motionBlur: .sharpness
-        case .exposure: .exposure
-        case .blueClothes: .clothingColour
-        case .secondFace: .oneFace
-        case .hotSpot: .hotSpots
-        case .glare: .glassesGlare
-        case .redEye: .redEye
+        case .lightGradient: [.evenLight]
+        case .rotation: [.roll]
+        case .blur, .motionBlur: [.sharpness]
+        // Overexposure shows as a bright face or as burnt-out highlights.
+        case .exposure: [.exposure, .clippedHighlights]
+        case .blueClothes: [.clothingColour]
+        case .secondFace: [.oneFace]
+        // A hot spot bright enough burns out.
+        case .hotSpot: [.hotSpots, .clippedHighlights]
+        case .glare: [.glassesGlare]
+        case .redEye: [.redEye]
+        }
+    }
+
+    /// True for the defects whose strength adds to what the original already shows (see
+    /// `ComplianceEvaluation.rejectable(_:on:)`).
+    public var addsToOriginal: Bool {
+        switch self {
+        case .rotation, .lightGradient: true
+        default: false
         }
     }
 
@@ -107,13 +118,15 @@ struct DefectPainter {
     /// Another face to paste (an RGB crop around it).
     var donor: RGBImage
 
-    func apply(_ defect: Defect) -> RGBImage {
+    /// The frame with `defect`, or nil when this frame cannot carry it (no room beside the
+    /// head for a second face).
+    func apply(_ defect: Defect) -> RGBImage? {
         let face = FaceGeometry(landmarks)
         let w = face.faceWidth
         switch defect {
         case let .lightGradient(stops, right):
             // The person's right cheek is on the image's left: darken that side.
-            let direction = right ? -1.0 : 1.0
+            let direction = right ? 1.0 : -1.0
             return Self.linearGain(frame) { x, _ in
                 let t = min(1, max(-1, (Double(x) - face.centreX) / (0.3 * w))) * direction
                 return pow(2, stops / 2 * t)
@@ -133,7 +146,8 @@ struct DefectPainter {
             return pasteFace()
         case let .hotSpot(size):
             let p = landmarks.points
-            let centre = Point2D(x: (p[21].x + p[22].x) / 2, y: (p[21].y + p[22].y) / 2 - 0.2 * w)
+            // Between and just above the brows, where forehead shine sits.
+            let centre = Point2D(x: (p[21].x + p[22].x) / 2, y: (p[21].y + p[22].y) / 2 - 0.1 * w)
             return Self.addLight(frame, centre: centre, sigma: size * w, peak: 1.5)
         case let .glare(coverage):
             let eye = Array(landmarks.rightEye)
@@ -215,16 +229,19 @@ struct DefectPainter {
         return lab.rgb()
     }
 
-    /// The donor face, scaled to 0.65 of this face's width, pasted beside the head on the
-    /// side with more room.
-    func pasteFace() -> RGBImage {
+    /// The donor face (a crop 1.6 times its detection box), scaled so the face is about 0.7
+    /// of this face's width, pasted beside the head on the side with more room; nil when
+    /// that side has no room for it.
+    func pasteFace() -> RGBImage? {
         let face = FaceGeometry(landmarks)
-        let size = 1.3 * face.faceWidth
+        let size = 1.1 * face.faceWidth
+        let room = max(face.centreX, Double(frame.width) - face.centreX) - 0.7 * face.faceWidth
+        guard room >= size else { return nil }
         let pasted = donor.resized(to: PixelSize(width: max(8, Int(size)), height: max(8, Int(size * Double(donor.height) / Double(donor.width)))),
                                    filter: .area)
         let right = face.centreX < Double(frame.width) / 2
-        let x = right ? min(frame.width - pasted.width, Int(face.centreX + 0.75 * face.faceWidth))
-            : max(0, Int(face.centreX - 0.75 * face.faceWidth) - pasted.width)
+        let x = right ? min(frame.width - pasted.width, Int(face.centreX + 0.7 * face.faceWidth))
+            : max(0, Int(face.centreX - 0.7 * face.faceWidth) - pasted.width)
         let y = max(0, Int(face.eyeLine - 0.6 * face.faceWidth))
         var out = frame
         pasted.withUnsafeRows { src, ss in
