@@ -186,7 +186,7 @@ struct VividCameraTests {
     }
 
     @Test(.enabled(if: Vivid.module != nil, "set KIOSK_VIVID_MODULE to the vivid.ko to reload"))
-    func reloadingTheDriverIsSurvivedToo() throws {
+    func reloadingTheDriverIsSurvivedAndANodeThatCannotCaptureIsNamedAsSuch() throws {
         let camera = try Vivid.camera()
         defer { camera.stop() }
         _ = try camera.nextFrame(timeout: .seconds(3))
@@ -194,9 +194,19 @@ struct VividCameraTests {
         try Vivid.writeSysfs("/sys/bus/platform/drivers/vivid/unbind", "vivid.0")
         expectDisconnection(camera)
         #expect(Vivid.run(["rmmod", "vivid"]) == 0)
-        let options = Vivid.moduleOptions.split(separator: " ").map(String.init)
-        #expect(Vivid.run(["insmod", Vivid.module!] + options) == 0)
+        // Back with a video output node beside the capture node (node_types bit 8).
+        let options = Vivid.moduleOptions.replacingOccurrences(of: "node_types=0x1", with: "node_types=0x101")
+        #expect(Vivid.run(["insmod", Vivid.module!] + options.split(separator: " ").map(String.init)) == 0)
         _ = try camera.nextFrame(timeout: .seconds(10))
         #expect(camera.statistics.reconnections == 1)
+
+        let output = try #require(DeviceDirectory.system.videoNodes().first { $0 != Vivid.path })
+        #expect {
+            try SourceSpec.camera(.path(output)).open()
+        } throws: { error in
+            guard case .notCaptureDevice(output, _, "vivid") = error as? CaptureError else { return false }
+            return "\(error)".contains("kiosk devices")
+        }
+        #expect(DeviceDirectory.system.cameras(includeControls: false).unusable.map(\.path) == [output])
     }
 }
