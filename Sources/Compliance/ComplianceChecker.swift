@@ -71,10 +71,11 @@ public struct ComplianceChecker: Sendable {
         if let main {
             results += photoResults(photo, landmarks: main.landmarks)
         }
-        if let source {
-            results += try sourceResults(source, detector: detector)
-        }
-        return ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
+        let report = ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
+        // People and framing count from the source when there is one: the crop may have
+        // cut a second person away.
+        guard let source else { return report }
+        return report.merging(try sourceResults(source, detector: detector))
     }
 
     /// The report for a photo the standardiser just made from `source` with `landmarks`:
@@ -86,8 +87,8 @@ public struct ComplianceChecker: Sendable {
         results.append(photoChecks.backgroundColour(standard.image))
         results.append(sceneChecks.oneFace(faces, main: landmarks.boundingBox))
         results += photoResults(standard.image, landmarks: standard.landmarks)
-        results += sourceResults(source, landmarks: landmarks)
         return ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
+            .merging(sourceResults(source, landmarks: landmarks))
     }
 
     private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {

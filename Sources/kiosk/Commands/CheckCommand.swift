@@ -95,7 +95,8 @@ struct ReportText {
         self.title = title
     }
 
-    var text: String {
+    /// The verdict and what to change, without the list of clauses.
+    var summary: String {
         var lines: [String] = []
         let verdict = report.verdict
         lines.append("\(title): \(verdict.rawValue.uppercased()) (\(report.failures.count) fail, "
@@ -110,7 +111,11 @@ struct ReportText {
                 lines.append("    \(hint.english)")
             }
         }
-        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+
+    var text: String {
+        var lines = [summary, ""]
         for result in report.results {
             let mark = switch result.verdict {
             case .pass: "ok  "
@@ -130,5 +135,20 @@ struct ReportText {
     static func format(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e7 { return String(Int(x)) }
         return String(format: abs(x) < 1 ? "%.3f" : "%.1f", x)
+    }
+}
+
+/// What `kiosk standardize --report` writes: the standardiser's report with the compliance
+/// report beside its keys under `compliance`.
+struct StandardizeOutput: Encodable {
+    var report: StandardizeReport
+    var compliance: ComplianceReport
+
+    private enum Key: String, CodingKey { case compliance }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(compliance, forKey: .compliance)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import FaceKit
 import Foundation
 import ImageKit
@@ -43,10 +44,13 @@ struct StandardizeCommand: ParsableCommand {
         }
         let standardizer = Standardizer(spec: white ? .diplomaWhite : .diplomaBlue)
         let photo: StandardPhoto
+        let compliance: ComplianceReport
         do {
             let faces = try FaceDetector().detect(in: image)
             let face = try Standardizer.mainFace(faces).get()
             photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plateImage)
+            compliance = ComplianceChecker(spec: standardizer.spec).check(
+                photo, source: image, landmarks: face.landmarks, faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
         } catch let problem as FramingProblem {
             printError("no photo: \(problem)")
             throw ExitCode(1)
@@ -70,7 +74,8 @@ struct StandardizeCommand: ParsableCommand {
             if let report {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(photo.report).write(to: URL(fileURLWithPath: report))
+                try encoder.encode(StandardizeOutput(report: photo.report, compliance: compliance))
+                    .write(to: URL(fileURLWithPath: report))
             }
         } catch {
             printError("cannot write \(output) (or the report or matte beside it): \(error.localizedDescription) "
@@ -82,6 +87,7 @@ struct StandardizeCommand: ParsableCommand {
             + String(format: "head top %.0f, eye line %.0f, face width %.0f, centre %+.0f px",
                      g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
         for violation in photo.report.violations { print("warning: \(violation)") }
+        print(ReportText(compliance, title: output).summary)
     }
 
     private func printError(_ message: String) {
