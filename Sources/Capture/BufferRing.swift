@@ -13,6 +13,7 @@ final class BufferRing: @unchecked Sendable {
     // stops: after `deactivate` returns, the fd is never touched again.
     private let lock = NSLock()
     private var active = true
+    private var lent = 0
 
     init(device: V4L2Device, count: Int) throws {
         fd = device.fd
@@ -55,8 +56,15 @@ final class BufferRing: @unchecked Sendable {
     /// Lends buffer `index`'s first `length` bytes; the buffer is queued back on release.
     func lend(_ index: UInt32, length: Int) -> FrameBytes {
         let memory = UnsafeRawBufferPointer(rebasing: mappings[Int(index)][..<min(length, mappings[Int(index)].count)])
-        return FrameBytes(lending: memory) { [self] in requeue(index) }
+        lock.withLock { lent += 1 }
+        return FrameBytes(lending: memory) { [self] in
+            lock.withLock { lent -= 1 }
+            requeue(index)
+        }
     }
+
+    /// Buffers held by frames the consumer has not released yet.
+    var lentCount: Int { lock.withLock { lent } }
 
     /// Gives a buffer back to the driver, unless the stream has ended. A failure here means
     /// the device is going away, which the next poll reports.

@@ -57,6 +57,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
     case replayUnreadable(path: String, detail: String)
     case recordingFolderInUse(path: String, frames: Int)
     case stopped(source: String)
+    case allBuffersHeld(count: Int)
 
     public var description: String {
         switch self {
@@ -92,6 +93,8 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
             "cannot replay \(path): \(detail)"
         case let .recordingFolderInUse(path, frames):
             "\(path) already holds \(frames) recorded frames; record into a new folder"
+        case let .allBuffersHeld(count):
+            "all \(count) camera buffers are held by frames not yet released; keep copies made with detached() instead"
         case let .stopped(source):
             "\(source) was stopped"
         }

@@ -22,7 +22,8 @@ public enum CameraState: Sendable, Equatable, CustomStringConvertible {
 /// `nextFrame` takes the newest filled buffer and queues older ones straight back (counting
 /// them as dropped; gaps in the driver's sequence numbers are counted as lost). The frame lends the
 /// buffer without copying; it goes back to the driver when the frame is released, so hold on
-/// to frames only briefly (or `detached()` them).
+/// to frames only briefly (or `detached()` them): with every buffer held, `nextFrame` throws
+/// `allBuffersHeld`.
 ///
 /// When the device disappears (ENODEV/EIO, or no frame for `stallTimeout`), the camera closes
 /// everything, reports `disconnected`, and on the following calls reopens the same address,
@@ -99,8 +100,14 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
             if case .stopped = currentState { throw CaptureError.stopped(source: address.description) }
             if device == nil { try reconnect(until: deadline) }
             var deviceReportedError = false
+            var skippedStale = false
             while true {
-                if let frame = try takeNewest() { return frame }
+                if let ring, ring.lentCount >= ring.count { throw CaptureError.allBuffersHeld(count: ring.count) }
+                switch try takeNewest(acceptStale: skippedStale) {
+                case let .frame(frame): return frame
+                case .stale: skippedStale = true
+                case .none: break
+                }
                 // vb2 flags an error in poll without a buffer to show for it when the
                 // queue is dead; the dequeue above gave no errno, so say what poll said.
                 if deviceReportedError { throw disconnect("the device reported an error") }
@@ -134,10 +141,22 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         return ready > 0 && entry.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 && entry.revents & Int16(POLLIN) == 0
     }
 
+    private enum Take {
+        case frame(Frame)
+        /// Only a frame filled long ago was there; it went back to the driver.
+        case stale
+        case none
+    }
+
     /// Dequeues every filled buffer, queues all but the newest straight back, and returns the
-    /// newest as a frame (nil when none was ready).
-    private func takeNewest() throws -> Frame? {
-        guard let device, let ring else { return nil }
+    /// newest as a frame.
+    ///
+    /// When the consumer has not asked for a while, the driver has had no free buffer and the
+    /// newest one it filled is as old as the pause. Unless `acceptStale`, such a buffer goes
+    /// back and the caller waits for the frame the driver fills next: the present, as promised.
+    /// (Only for drivers stamping with the monotonic clock, whose age can be told.)
+    private func takeNewest(acceptStale: Bool) throws -> Take {
+        guard let device, let ring else { return .none }
         var newest: v4l2_buffer?
         while true {
             var buffer = BufferRing.buffer(0)
@@ -147,20 +166,27 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
                 if case let .disconnected(_, reason) = failure { throw disconnect(reason) }
                 throw failure
             }
+            if buffer.flags & UInt32(V4L2_BUF_FLAG_ERROR) != 0 {
+                ring.requeue(buffer.index)
+                stats.dropped += 1
+                continue
+            }
             if let older = newest {
                 ring.requeue(older.index)
                 stats.dropped += 1
             }
-            if buffer.flags & UInt32(V4L2_BUF_FLAG_ERROR) != 0 {
-                ring.requeue(buffer.index)
-                stats.dropped += 1
-                newest = nil
-                continue
-            }
             newest = buffer
         }
-        guard let buffer = newest else { return nil }
+        guard let buffer = newest else { return .none }
         lastFrameTime = MonotonicTime.now()
+        let stamp = UInt64(buffer.timestamp.tv_sec) * 1_000_000_000 + UInt64(buffer.timestamp.tv_usec) * 1000
+        let monotonic = buffer.flags & UInt32(V4L2_BUF_FLAG_TIMESTAMP_MASK) == UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
+        if !acceptStale, monotonic, let fps = chosenMode?.framesPerSecond, fps > 0,
+           lastFrameTime - MonotonicTime(nanoseconds: stamp) > .nanoseconds(Int64(2e9 / fps)) {
+            ring.requeue(buffer.index)
+            stats.dropped += 1
+            return .stale
+        }
         if let last = lastDriverSequence, buffer.sequence > last &+ 1 {
             stats.lost += Int(buffer.sequence - last - 1)
         }
@@ -168,12 +194,11 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         nextSequence = sequenceBase + UInt64(buffer.sequence)
         stats.delivered += 1
         let mode = chosenMode!
-        let stamp = UInt64(buffer.timestamp.tv_sec) * 1_000_000_000 + UInt64(buffer.timestamp.tv_usec) * 1000
         let used = buffer.bytesused > 0 ? Int(buffer.bytesused) : Int(buffer.length)
-        return Frame(pixelFormat: mode.pixelFormat, width: mode.width, height: mode.height,
-                     bytesPerLine: mode.pixelFormat.isCompressed ? 0 : bytesPerLine,
-                     timestamp: stamp > 0 ? MonotonicTime(nanoseconds: stamp) : .now(),
-                     sequence: nextSequence, bytes: ring.lend(buffer.index, length: used))
+        return .frame(Frame(pixelFormat: mode.pixelFormat, width: mode.width, height: mode.height,
+                            bytesPerLine: mode.pixelFormat.isCompressed ? 0 : bytesPerLine,
+                            timestamp: stamp > 0 ? MonotonicTime(nanoseconds: stamp) : .now(),
+                            sequence: nextSequence, bytes: ring.lend(buffer.index, length: used)))
     }
 
     // MARK: Opening, closing, coming back

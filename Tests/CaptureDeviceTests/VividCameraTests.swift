@@ -104,6 +104,32 @@ struct VividCameraTests {
         #expect(image.width == 320 && image.height == 180)
     }
 
+    @Test func aConsumerBackFromAPauseGetsTheCurrentFrameNotOneFromBeforeThePause() throws {
+        let camera = V4L2Camera(address: .path(Vivid.path),
+                                request: ModeRequest(pixelFormat: .yuyv, width: 320, height: 180, minimumFPS: 30))
+        try camera.start()
+        defer { camera.stop() }
+        let before = try camera.nextFrame(timeout: .seconds(3)).sequence
+        Thread.sleep(forTimeInterval: 1)
+        let after = try camera.nextFrame(timeout: .seconds(3)).sequence
+        // All four buffers filled within 0.15 s of the pause; the frame must be from its end.
+        #expect(after >= before + 25, "after a 1 s pause at 30 fps, got frame \(after) after \(before)")
+    }
+
+    @Test func holdingEveryBufferIsAClearErrorAndReleasingOneResumes() throws {
+        let camera = try Vivid.camera()
+        defer { camera.stop() }
+        var held = [Frame]()
+        var failure: Error?
+        while failure == nil && held.count < 16 {
+            do { held.append(try camera.nextFrame(timeout: .seconds(3))) } catch { failure = error }
+        }
+        #expect(held.count >= 2)
+        #expect(failure as? CaptureError == .allBuffersHeld(count: held.count))
+        held.removeFirst()
+        #expect(try camera.nextFrame(timeout: .seconds(3)).sequence > held.last!.sequence)
+    }
+
     @Test func controlsAreSetAndReadBackAndMissingOnesAreReportedNotFatal() throws {
         let camera = try Vivid.camera()
         defer { camera.stop() }
