@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Compliance
 import FaceKit
 import Foundation
 import Guidance
@@ -114,7 +115,11 @@ struct LiveSession {
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
-        var problems: [String]
+        /// What must change: the hints of the failed checks, or why no photo could be made.
+        var problems: [Instruction]
+        /// How many checks passed, and the clauses that only warn (for the operator's look).
+        var passed = 0
+        var warnings: [String] = []
     }
 
     let terminal: Terminal
@@ -215,14 +220,24 @@ struct LiveSession {
         do {
             let landmarks = try analyzer.detector.landmarks(in: best.image, box: box)
             let photo = try Standardizer(spec: options.spec).standardize(best.image, landmarks: landmarks)
-            review = Review(photo: photo.image, jpeg: photo.jpeg, problems: photo.report.violations)
-            engine.captured(passed: photo.report.violations.isEmpty)
+            // Other people in the frame count too, so the whole frame is searched once more.
+            let faces = (try? analyzer.detector.faceBoxes(
+                in: best.image, options: FaceDetectionOptions(minimumFaceSize: max(FaceDetectionOptions.detectorWindow, box.width / 2)))) ?? []
+            let report = ComplianceChecker(spec: options.spec).check(photo, source: best.image, landmarks: landmarks, faces: faces)
+            let problems = report.failures.map { failed in
+                failed.hint.map { Instruction(chinese: $0.chinese, english: $0.english) }
+                    ?? Instruction(chinese: failed.clause, english: failed.clause)
+            }
+            review = Review(photo: photo.image, jpeg: photo.jpeg, problems: problems,
+                            passed: report.results.filter { $0.verdict == .pass }.count,
+                            warnings: report.warnings.map(\.clause))
+            engine.captured(passed: problems.isEmpty)
         } catch let StandardizeError.framing(problem) {
-            review = Review(photo: nil, jpeg: [], problems: [problem.chinese + " " + problem.english])
+            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: problem.chinese, english: problem.english)])
             engine.captured(passed: false)
         } catch {
             // Segmentation or encoding failed: the student retakes, the operator reads why.
-            review = Review(photo: nil, jpeg: [], problems: ["\(error)"])
+            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")])
             engine.captured(passed: false)
         }
     }
@@ -239,7 +254,7 @@ struct LiveSession {
                 engine.retake()
                 analyzer.reset()
             case .character("a"), .enter:
-                if let review, !review.jpeg.isEmpty, case .review = engine.phase {
+                if let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase {
                     try save(review.jpeg)
                     engine.accept()
                     notice = (.accepted, now + 2)
@@ -305,12 +320,17 @@ struct LiveSession {
     private func reviewContent(_ review: Review) -> ScreenContent {
         let language = options.language
         var content = ScreenContent(image: review.photo, mirrored: false, tone: review.problems.isEmpty ? .good : .failure)
-        let verdict = review.problems.isEmpty
-            ? Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
-            : Instruction(chinese: "照片不合格：请按 R 重拍", english: "Photo does not meet the standard: press R to retake")
+        let verdict = review.problems.first.map {
+            Instruction(chinese: "照片不合格：\($0.chinese) 请按 R 重拍", english: "Not accepted: \($0.english) Press R to retake")
+        } ?? Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
         (content.headline, content.subline) = language.lines(notice?.text ?? verdict)
-        content.checks = review.problems.isEmpty ? [CheckMark("480×640 JPEG \(review.jpeg.count / 1024) KB", .pass)]
-            : review.problems.prefix(3).map { CheckMark($0, .fail) }
+        if review.problems.isEmpty {
+            content.checks = [CheckMark(language.label(Instruction(chinese: "\(review.passed) 项通过", english: "\(review.passed) checks pass")), .pass),
+                              CheckMark("480×640 JPEG \(review.jpeg.count / 1024) KB", .pass)]
+                + review.warnings.prefix(2).map { CheckMark($0, .pending) }
+        } else {
+            content.checks = review.problems.dropFirst().prefix(2).map { CheckMark(language.label($0), .fail) }
+        }
         content.footer = footer()
         return content
     }
