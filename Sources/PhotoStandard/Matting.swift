@@ -99,25 +99,36 @@ public struct MatteRefiner: Sendable {
                                                           backdrop: backdropColour))
     }
 
-    /// Solves the compositing equation I = αF + (1−α)B for F where α is large enough for that
-    /// to be stable, and takes the nearby person colour where it is not: thin strands over the
-    /// old backdrop then carry hair colour, not backdrop colour, into the new background.
+    /// The person's colour in the transition band. Its brightness comes from solving the
+    /// compositing equation I = αF + (1−α)B for F (fading to the nearby person colour where α is
+    /// too small for that to be stable); its hue and saturation always come from the nearby person
+    /// colour. Strands over the old backdrop therefore keep their own texture but carry none of the
+    /// backdrop's colour into the new background: no grey halo, no colour fringe.
     private func foreground(_ image: ColorPlanes, alpha: FloatPlane, person: ColorPlanes, backdrop: ColorPlanes)
         -> ColorPlanes {
-        func channel(_ i: FloatPlane, _ f: FloatPlane, _ b: FloatPlane) -> FloatPlane {
-            FloatPlane.combine([i, f, b, alpha]) { out, p, n in
+        let planes = [image.r, image.g, image.b, person.r, person.g, person.b, backdrop.r, backdrop.g, backdrop.b, alpha]
+        var out = [FloatPlane]()
+        for channel in 0..<3 {
+            out.append(FloatPlane.combine(planes) { dst, p, n in
+                let (ir, ig, ib) = (p[0], p[1], p[2]), (fr, fg, fb) = (p[3], p[4], p[5])
+                let (br, bg, bb) = (p[6], p[7], p[8]), alpha = p[9], own = p[channel], spread = p[3 + channel]
                 for k in 0..<n {
-                    let a = p[3][k]
-                    if a >= 1 { out[k] = p[0][k]; continue }
-                    if a <= 0 { out[k] = p[1][k]; continue }
-                    let solved = min(1, max(0, (p[0][k] - (1 - a) * p[2][k]) / a))
+                    let a = alpha[k]
+                    if a >= 1 { dst[k] = own[k]; continue }
+                    if a <= 0 { dst[k] = spread[k]; continue }
+                    // Luma (BT.601) of the solved colour and of the nearby person colour.
+                    let inv = 1 / a, keep = 1 - a
+                    let sr = min(1, max(0, (ir[k] - keep * br[k]) * inv))
+                    let sg = min(1, max(0, (ig[k] - keep * bg[k]) * inv))
+                    let sb = min(1, max(0, (ib[k] - keep * bb[k]) * inv))
+                    let solvedLuma = 0.299 * sr + 0.587 * sg + 0.114 * sb
+                    let spreadLuma = 0.299 * fr[k] + 0.587 * fg[k] + 0.114 * fb[k]
                     let trust = min(1, max(0, (a - 0.3) / 0.5))
-                    out[k] = trust * solved + (1 - trust) * p[1][k]
+                    dst[k] = min(1, max(0, spread[k] + trust * (solvedLuma - spreadLuma)))
                 }
-            }
+            })
         }
-        return ColorPlanes(r: channel(image.r, person.r, backdrop.r), g: channel(image.g, person.g, backdrop.g),
-                           b: channel(image.b, person.b, backdrop.b))
+        return ColorPlanes(r: out[0], g: out[1], b: out[2])
     }
 }
 
