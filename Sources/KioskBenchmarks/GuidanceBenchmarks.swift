@@ -23,8 +23,18 @@ public struct GuidanceBenchmarks: BenchmarkSuite {
         let photo = try ImageFile.read(DataCache(root: context.dataCache).face("obama.jpg"))
             .cropped(to: PixelRect(x: 0, y: 0, width: 910, height: 760))
         var results: [BenchmarkResult] = []
+        // Thread CPU time beside wall time: "on one core" is the target, and on a shared
+        // machine the wall time also counts the waits for a core.
         func record(_ name: String, _ figures: [String: Double] = [:], _ body: () throws -> Void) rethrows {
-            results.append(BenchmarkResult(suite: self.name, name: name, timings: try context.measure(body), figures: figures))
+            var cpu: [Double] = []
+            let wall = try context.measure {
+                let start = FaceBenchmarks.threadCPUMilliseconds()
+                try body()
+                cpu.append(FaceBenchmarks.threadCPUMilliseconds() - start)
+            }
+            var result = BenchmarkResult(suite: self.name, name: name, timings: wall, figures: figures)
+            result.figures["cpu_ms"] = BenchmarkResult(suite: self.name, name: name, timings: Array(cpu.suffix(wall.count))).medianMilliseconds
+            results.append(result)
         }
 
         let detector = try FaceDetector()
@@ -74,10 +84,10 @@ public struct GuidanceBenchmarks: BenchmarkSuite {
                     stream += out
                 }
                 try context.writeInput("screen-\(columns)x\(rows)-\(mode.rawValue).ansi", stream)
-                results[results.count - 1].figures = [
+                results[results.count - 1].figures.merge([
                     "bytes": Double(bytes), "bytes_full_redraw": Double(full),
                     "kilobytes_per_second_at_15fps": Double(bytes) * 15 / 1024,
-                ]
+                ]) { $1 }
             }
         }
         return results
