@@ -65,13 +65,15 @@ public struct HeadPose: Sendable, Hashable, Codable {
 
 /// A generic adult face as 3-D points, in millimetres, in camera-aligned axes for a face
 /// looking into the camera: x towards the image's right, y down, z away from the camera;
-/// the origin is the nose bridge (landmark 27).
+/// the origin is on the eye line between the eyes.
 ///
-/// The values are rounded mean adult proportions (eye corners ±45 mm and ±15 mm, eyes
-/// 20 mm / 12 mm behind the bridge; nose tip 45 mm below and 18 mm in front of it; mouth
-/// corners ±25 mm at 75 mm; chin 120 mm below the eye line), not any one person, so the
-/// angles carry a few degrees of person-to-person bias, the same for every photo of one
-/// person. Points on the jaw contour are left out: their 2-D position slides along the
+/// Widths and heights are where dlib's 68-point model puts these landmarks on frontal
+/// faces, relative to the outer eye corners taken as 90 mm apart (inner corners 0.44 of
+/// that, mouth corners 0.65, nostril wings 0.38; nose tip 0.38 and mouth 0.75 below the
+/// eye line, chin 1.38), measured on the test portraits; depths are rounded mean adult
+/// proportions (nose tip 20 mm in front of the bridge, outer eye corners 18 mm behind
+/// it). It is no one person, so the angles carry a few degrees of person-to-person bias,
+/// the same for every photo of one person. Points on the jaw contour are left out: their 2-D position slides along the
 /// cheek as the head turns, so they have no fixed 3-D counterpart.
 public enum GenericFace {
     /// A landmark index and where that landmark sits on the generic face.
@@ -83,16 +85,16 @@ public enum GenericFace {
     }
 
     public static let points: [ModelPoint] = [
-        ModelPoint(landmark: 27, x: 0, y: 0, z: 0),  // nose bridge
-        ModelPoint(landmark: 30, x: 0, y: 45, z: -18),  // nose tip
-        ModelPoint(landmark: 31, x: -13, y: 52, z: 0),  // right nostril wing
-        ModelPoint(landmark: 35, x: 13, y: 52, z: 0),  // left nostril wing
-        ModelPoint(landmark: 36, x: -45, y: 2, z: 20),  // right eye, outer corner
-        ModelPoint(landmark: 39, x: -15, y: 2, z: 12),  // right eye, inner corner
-        ModelPoint(landmark: 42, x: 15, y: 2, z: 12),  // left eye, inner corner
-        ModelPoint(landmark: 45, x: 45, y: 2, z: 20),  // left eye, outer corner
-        ModelPoint(landmark: 48, x: -25, y: 78, z: 12),  // right mouth corner
-        ModelPoint(landmark: 54, x: 25, y: 78, z: 12),  // left mouth corner
-        ModelPoint(landmark: 8, x: 0, y: 122, z: 5),  // chin
+        ModelPoint(landmark: 27, x: 0, y: -5, z: 0),  // nose bridge
+        ModelPoint(landmark: 30, x: 0, y: 34, z: -20),  // nose tip
+        ModelPoint(landmark: 31, x: -17, y: 43, z: 0),  // right nostril wing
+        ModelPoint(landmark: 35, x: 17, y: 43, z: 0),  // left nostril wing
+        ModelPoint(landmark: 36, x: -45, y: 0, z: 18),  // right eye, outer corner
+        ModelPoint(landmark: 39, x: -20, y: 0, z: 10),  // right eye, inner corner
+        ModelPoint(landmark: 42, x: 20, y: 0, z: 10),  // left eye, inner corner
+        ModelPoint(landmark: 45, x: 45, y: 0, z: 18),  // left eye, outer corner
+        ModelPoint(landmark: 48, x: -29, y: 68, z: 12),  // right mouth corner
+        ModelPoint(landmark: 54, x: 29, y: 68, z: 12),  // left mouth corner
+        ModelPoint(landmark: 8, x: 0, y: 124, z: 5),  // chin
     ]
 }
