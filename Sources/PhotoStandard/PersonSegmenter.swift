@@ -247,8 +247,9 @@ public struct PlateThresholds: Hashable, Sendable, Codable {
     }
 }
 
-/// The convex hull of `points` (Andrew's monotone chain), counter-clockwise.
-func convexHull(_ points: [Point2D]) -> [Point2D] {
+/// The convex hull of `points` (Andrew's monotone chain), counter-clockwise: the outline of a
+/// set of landmarks.
+public func convexHull(_ points: [Point2D]) -> [Point2D] {
     let sorted = points.sorted { $0.x == $1.x ? $0.y < $1.y : $0.x < $1.x }
     guard sorted.count > 2 else { return sorted }
     func cross(_ o: Point2D, _ a: Point2D, _ b: Point2D) -> Double {
