@@ -8,8 +8,9 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Find the faces in a photo and print where they are, how the head is turned, and the eyes and mouth.",
         discussion: """
-            Exit status: 0 at least one face was found; 1 no face; 2 a file could not be read or a \
-            face model is missing (the message says which and how to get it).
+            Exit status: 0 at least one face was found (and, with --compare, the other photo has one \
+            too); 1 no face; 2 a file could not be read or a face model is missing (the message says \
+            which and how to get it).
             """
     )
 
@@ -30,6 +31,11 @@ struct DetectCommand: ParsableCommand {
 
     @Option(help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels.")
     var upsample = 0
+
+    func validate() throws {
+        guard (0...3).contains(upsample) else { throw ValidationError("--upsample must be 0, 1, 2 or 3") }
+        if let minFace, minFace < 1 { throw ValidationError("--min-face must be a positive number of pixels") }
+    }
 
     func run() throws {
         let options = FaceDetectionOptions(minimumFaceSize: minFace, upsampling: upsample)
@@ -58,7 +64,7 @@ struct DetectCommand: ParsableCommand {
             }
         }
         if let annotate { try writeAnnotated(photo, faces, to: annotate) }
-        if faces.isEmpty { throw ExitCode(1) }
+        if faces.isEmpty || (compare != nil && comparison == nil) { throw ExitCode(1) }
     }
 
     private func compareMainFaces(_ photo: RGBImage, _ faces: [DetectedFace], _ other: RGBImage, name: String,
