@@ -8,13 +8,14 @@
 # `kiosk bench faces` starts it on the inputs it times and sends it requests (see the
 # .cpp); by hand: `echo "detect640 10" | face-reference.sh DIR MODEL68 MODEL5 RESNET` with
 # DIR from `kiosk bench faces --inputs DIR`. The binary is rebuilt when the source is
-# newer; set CXX=clang++ to build with the compiler SwiftPM uses for CVision.
+# newer (it shares the network type with CVision); set CXX=clang++ to build with the compiler SwiftPM uses for CVision.
 # Build output: Benchmarks/dlib-reference/.build/ (not committed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cxx=${CXX:-g++}
 binary="$here/.build/face_reference-$(basename "$cxx")"
-if [ ! -x "$binary" ] || [ "$here/face_reference.cpp" -nt "$binary" ]; then
+net="$here/../../Sources/CVision/cvision_face_net.hpp"
+if [ ! -x "$binary" ] || [ "$here/face_reference.cpp" -nt "$binary" ] || [ "$net" -nt "$binary" ]; then
     mkdir -p "$here/.build"
     echo "face-reference: building $binary (about a minute)" >&2
     "$cxx" -std=c++17 -O2 -DDLIB_DISABLE_ASSERTS -o "$binary" "$here/face_reference.cpp" -ldlib -lblas -llapack -lpthread

@@ -26,25 +26,9 @@
 
 using namespace dlib;
 
-// The network type of dlib_face_recognition_resnet_model_v1.dat, as in CVision.
-template <template <int, template <typename> class, int, typename> class Block, int N,
-          template <typename> class Norm, typename Sub>
-using residual = add_prev1<Block<N, Norm, 1, tag1<Sub>>>;
-template <template <int, template <typename> class, int, typename> class Block, int N,
-          template <typename> class Norm, typename Sub>
-using residual_down = add_prev2<avg_pool<2, 2, 2, 2, skip1<tag2<Block<N, Norm, 2, tag1<Sub>>>>>>;
-template <int N, template <typename> class Norm, int Stride, typename Sub>
-using conv_pair = Norm<con<N, 3, 3, 1, 1, relu<Norm<con<N, 3, 3, Stride, Stride, Sub>>>>>;
-template <int N, typename Sub> using res = relu<residual<conv_pair, N, affine, Sub>>;
-template <int N, typename Sub> using res_down = relu<residual_down<conv_pair, N, affine, Sub>>;
-template <typename Sub> using stage0 = res_down<256, Sub>;
-template <typename Sub> using stage1 = res<256, res<256, res_down<256, Sub>>>;
-template <typename Sub> using stage2 = res<128, res<128, res_down<128, Sub>>>;
-template <typename Sub> using stage3 = res<64, res<64, res<64, res_down<64, Sub>>>>;
-template <typename Sub> using stage4 = res<32, res<32, res<32, Sub>>>;
-using descriptor_net = loss_metric<fc_no_bias<
-    128, avg_pool_everything<stage0<stage1<stage2<stage3<stage4<
-             max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2, input_rgb_image_sized<150>>>>>>>>>>>>>;
+// The network type of dlib_face_recognition_resnet_model_v1.dat, the one CVision runs.
+#include "../../Sources/CVision/cvision_face_net.hpp"
+using cvk_face_net::descriptor_net;
 
 // Binary PGM (P5) or PPM (P6), 8-bit, as the benchmark writes them.
 template <typename Pixel>

@@ -1,5 +1,6 @@
 #include "cvision_face.h"
 #include "cvision_error.hpp"
+#include "cvision_face_net.hpp"
 
 #include <dlib/dnn.h>
 #include <dlib/image_processing.h>
@@ -64,34 +65,6 @@ void require_file(const char *path, const char *what) {
         throw std::runtime_error(std::string(what) + " not readable: " + (path ? path : "(no path)"));
 }
 
-// The ResNet-29 metric network that dlib_face_recognition_resnet_model_v1.dat was trained
-// as; the type must match the serialised layer layout exactly (dlib documents it in
-// dnn_face_recognition_ex.cpp). `affine` replaces batch normalisation for inference.
-template <template <int, template <typename> class, int, typename> class Block, int N,
-          template <typename> class Norm, typename Sub>
-using residual = dlib::add_prev1<Block<N, Norm, 1, dlib::tag1<Sub>>>;
-
-template <template <int, template <typename> class, int, typename> class Block, int N,
-          template <typename> class Norm, typename Sub>
-using residual_down =
-    dlib::add_prev2<dlib::avg_pool<2, 2, 2, 2, dlib::skip1<dlib::tag2<Block<N, Norm, 2, dlib::tag1<Sub>>>>>>;
-
-template <int N, template <typename> class Norm, int Stride, typename Sub>
-using conv_pair = Norm<dlib::con<N, 3, 3, 1, 1, dlib::relu<Norm<dlib::con<N, 3, 3, Stride, Stride, Sub>>>>>;
-
-template <int N, typename Sub> using res = dlib::relu<residual<conv_pair, N, dlib::affine, Sub>>;
-template <int N, typename Sub> using res_down = dlib::relu<residual_down<conv_pair, N, dlib::affine, Sub>>;
-
-template <typename Sub> using stage0 = res_down<256, Sub>;
-template <typename Sub> using stage1 = res<256, res<256, res_down<256, Sub>>>;
-template <typename Sub> using stage2 = res<128, res<128, res_down<128, Sub>>>;
-template <typename Sub> using stage3 = res<64, res<64, res<64, res_down<64, Sub>>>>;
-template <typename Sub> using stage4 = res<32, res<32, res<32, Sub>>>;
-
-using descriptor_net = dlib::loss_metric<dlib::fc_no_bias<
-    128, dlib::avg_pool_everything<stage0<stage1<stage2<stage3<stage4<dlib::max_pool<
-             3, 3, 2, 2, dlib::relu<dlib::affine<dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
-
 }  // namespace cvk_face
 
 struct cvk_face_detector {
@@ -117,7 +90,7 @@ struct cvk_shape_predictor {
 };
 
 struct cvk_face_encoder {
-    cvk_face::descriptor_net net;
+    cvk_face_net::descriptor_net net;
     dlib::shape_predictor five_points;
 };
 
