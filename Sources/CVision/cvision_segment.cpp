@@ -26,6 +26,9 @@ extern "C" int cvk_grabcut(cvk_image rgb, cvk_image mask, int32_t iterations) {
         cv::Mat image = wrap(rgb), labels = wrap(mask);
         if (image.type() != CV_8UC3 || labels.type() != CV_8UC1 || image.size() != labels.size())
             throw std::invalid_argument("grabCut needs an RGB image and a grey mask of the same size");
+        // grabCut seeds its colour models with k-means on OpenCV's per-thread generator, whose
+        // state depends on every earlier call: reset it so the same input gives the same mask.
+        cv::theRNG().state = 0x5eed;
         // grabCut keeps its colour models in these; they are thrown away after one call.
         cv::Mat background_model, foreground_model;
         cv::Mat in_place = labels;

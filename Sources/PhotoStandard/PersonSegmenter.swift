@@ -132,16 +132,17 @@ public struct PersonSegmenter: Sendable {
         let skin = convexHull(inner.map { faceCentre + ($0 - faceCentre) * 0.8 })
         // The skull and hair: an ellipse over the face reaching well above the brows.
         let headCentre = Point2D(x: cx, y: eye - 0.15 * w)
-        let (headRX, headRY) = (0.62 * w, 0.95 * w)
+        // Wide enough for the ears, which reach about 0.7 cheek widths from the centre.
+        let (headRX, headRY) = (0.75 * w, 0.95 * w)
         // Hair reaches at least 0.45 face widths above the brows: a frame edge closer than that
         // cuts the head, so only then may the person touch it.
         let topMayBeHair = window.y == frame.y && (face.browTop - Double(frame.y)) < 0.45 * face.faceWidth
-        // Beside the jaw (below the nose, above the chin) lies backdrop or collar, never head:
-        // there the head region is the jaw outline widened by 12%.
+        // Beside the jaw (below the ear lobes, level with the upper lip, and above the chin) lies
+        // backdrop or collar, never head: there the head region is the jaw outline widened by 12%.
         let jaw = landmarks.points[0...16].map(toMask)
         let jawArea = Set(rasterize(convexHull(jaw.map { faceCentre + ($0 - faceCentre) * 1.12 }),
                                     width: size.width, height: size.height).map { $0.y * size.width + $0.x })
-        let noseY = (landmarks.noseTip.y - Double(window.y)) * s
+        let lipY = (landmarks.points[51].y - Double(window.y)) * s
         var labels = GrayImage(width: size.width, height: size.height,
                                filledWith: GrabCutLabel.probablyBackground.rawValue)
         labels.withUnsafeMutableRows { p, stride in
@@ -160,14 +161,16 @@ public struct PersonSegmenter: Sendable {
                         } else if abs(fx - cx) < reach {
                             label = .probablyForeground
                         }
-                    } else if head < 1 && (fy < noseY || jawArea.contains(y * size.width + x)) {
+                    } else if head < 1 && (fy < lipY || jawArea.contains(y * size.width + x)) {
                         label = .probablyForeground
                     } else if head > 1.9 && fy < chin {
                         label = .background
                     }
                     if fy > chin - 0.1 * w && fy < chin + 0.35 * w && abs(fx - cx) < 0.22 * w { label = .foreground }
-                    // The forehead: skin or hair on every head, 0.3 face widths above the brows.
+                    // The forehead and the crown above it: skin or hair on every head (the skull
+                    // rises at least 0.45 face widths above the brows), narrowing as it curves.
                     if fy < brow && fy > brow - 0.3 * w && abs(fx - cx) < 0.3 * w { label = .foreground }
+                    if fy <= brow - 0.3 * w && fy > brow - 0.42 * w && abs(fx - cx) < 0.18 * w { label = .foreground }
                     p[y * stride + x] = label.rawValue
                 }
             }
