@@ -18,9 +18,10 @@ $bb mount -t tmpfs -o size=1024m tmpfs /upper
 $bb mkdir -p /upper/data /upper/work
 $bb mount -t overlay -o lowerdir=/lower,upperdir=/upper/data,workdir=/upper/work overlay /newroot
 for fs in proc sys dev; do $bb mount --bind /$fs /newroot/$fs; done
-$bb mkdir -p /newroot/dev/pts /newroot/run/kiosk-vm /newroot/tmp
+$bb mkdir -p /newroot/dev/pts /newroot/run/kiosk-vm
 $bb mount -t devpts devpts /newroot/dev/pts
-$bb mount -t tmpfs tmpfs /newroot/tmp
+# /tmp stays the host's (writes land in the overlay's tmpfs): a checkout under /tmp, as CI's
+# clone may be, must be visible in the guest.
 $bb mount --bind /results /newroot/run/kiosk-vm
 
 echo booted > /results/booted
