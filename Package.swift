@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "DataCache"),
         .target(name: "KioskConfiguration"),
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
-        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"]),
+        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"], exclude: ["README.md"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),

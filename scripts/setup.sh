@@ -16,6 +16,7 @@ packages=(
     python3-pip           # scripts/fetch-test-data.sh downloads test data with pip
     libimage-exiftool-perl # tests read the photo's density back with exiftool
     tmux                  # the terminal screen test
+    imagemagick           # the screen test builds its replay frames with convert
 )
 
 missing=()
