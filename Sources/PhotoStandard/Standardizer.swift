@@ -205,12 +205,20 @@ public struct Standardizer: Sendable {
         if let platePhoto {
             mask = segmenter.plateThresholds.foregroundMask(photo, plate: platePhoto)
                 .morphology(.open, width: 3).component(in: faceBox)
-            // Thin hair lives around the head; below the chin a faint difference is shadow.
-            var faintAbove = segmenter.plateThresholds.faint.foregroundMask(photo, plate: platePhoto)
-            faintAbove.withUnsafeMutableRows { p, stride in
-                for y in max(0, Int(face.chinY))..<spec.height { for x in 0..<spec.width { p[y * stride + x] = 0 } }
+            // Thin hair lives around the head and is textured; a shadow is smooth, and below the
+            // chin a faint difference is taken as shadow.
+            var faintHair = segmenter.plateThresholds.faint.foregroundMask(photo, plate: platePhoto)
+            let texture = shadingTexture(photo, plate: platePhoto)
+            faintHair.withUnsafeMutableRows { p, stride in
+                texture.withUnsafeRows { t, ts in
+                    for y in 0..<spec.height {
+                        for x in 0..<spec.width where y >= Int(face.chinY) || t[y * ts + x] < 0.03 {
+                            p[y * stride + x] = 0
+                        }
+                    }
+                }
             }
-            faint = faintAbove
+            faint = faintHair
             bandScale = 1
         } else {
             mask = coarseMaskInPhoto(coarse, mapping: mapping)
@@ -225,6 +233,20 @@ public struct Standardizer: Sendable {
             headTop: headTop(matte.alpha, face: face) ?? 0, eyeLine: face.eyeLine, faceWidth: face.faceWidth,
             centreOffset: face.centreX - Double(spec.width) / 2)
         return Rendered(image: composed, alpha: matte.alpha, landmarks: moved, geometry: geometry, mapping: mapping)
+    }
+
+    /// The local standard deviation (5 × 5) of the brightness ratio between image and plate:
+    /// near 0 on bare or shadowed backdrop, large over hair.
+    func shadingTexture(_ image: RGBImage, plate: RGBImage) -> FloatPlane {
+        let luma = image.grayscale().floatPlane(), plateLuma = plate.grayscale().floatPlane()
+        let ratio = FloatPlane.combine([luma, plateLuma]) { out, p, n in
+            for i in 0..<n { out[i] = (p[0][i] + 0.02) / (p[1][i] + 0.02) }
+        }
+        let squares = FloatPlane.combine([ratio]) { out, p, n in for i in 0..<n { out[i] = p[0][i] * p[0][i] } }
+        let mean = ratio.boxFiltered(width: 5), meanSquare = squares.boxFiltered(width: 5)
+        return FloatPlane.combine([mean, meanSquare]) { out, p, n in
+            for i in 0..<n { out[i] = max(0, p[1][i] - p[0][i] * p[0][i]).squareRoot() }
+        }
     }
 
     /// The coarse mask sampled (bilinear, then halfway threshold) at the photo's pixels.
