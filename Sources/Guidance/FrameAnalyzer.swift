@@ -136,7 +136,9 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let down = atan((nose.y - camera.principalPoint.y) / camera.focalLength) * 180 / .pi
         var corrected = pose
         corrected.yaw += across
-        corrected.pitch += down
+        // A face below the lens axis that looks into the lens is tilted chin-up relative to
+        // that axis (pitch > 0 in FaceKit's convention), so its sight line is taken off.
+        corrected.pitch -= down
         return corrected
     }
 
