@@ -45,10 +45,12 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// chin on one vertical line; a tilt of 5° moves the chin a face-width's 9% sideways,
     /// which a reviewer sees.
     public var roll = Limit.atMost(warn: 3, fail: 5)
-    /// Head yaw towards the camera, degrees (perspective fit: good to a few degrees).
-    public var yaw = Limit.atMost(warn: 8, fail: 12)
-    /// Head pitch, degrees; wider, as the generic-face fit carries a per-person bias here.
-    public var pitch = Limit.atMost(warn: 25, fail: 40)
+    /// Head yaw against the line of sight, degrees (perspective fit: good to a few
+    /// degrees; faces looking at the lens read up to 13° on the test photos).
+    public var yaw = Limit.atMost(warn: 10, fail: 15)
+    /// Head pitch, degrees; wider, as the generic-face fit carries a per-person bias of up
+    /// to about 20° here (level-looking test faces read 0–26°).
+    public var pitch = Limit.atMost(warn: 22, fail: 32)
     /// The smaller eye aspect ratio of the two eyes (open eyes 0.25–0.35).
     public var eyeOpening = Limit.atLeast(warn: 0.2, fail: 0.15)
     /// Inner-lip opening over mouth width: closed lips stay below 0.05 on the test faces,
@@ -89,8 +91,8 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// cells. Warn only by default (L* never exceeds 100): the backdrop is replaced, a busy one
     /// only risks the cut.
     public var backdropSpread = Limit.atMost(warn: 20, fail: 100)
-    /// The backdrop next to the person darker than further out, in stops: a cast shadow.
-    public var backdropShadow = Limit.atMost(warn: 0.35, fail: 0.6)
+    /// The darkest backdrop cell against the median one, in stops: a cast shadow.
+    public var backdropShadow = Limit.atMost(warn: 0.3, fail: 0.5)
     /// Share of the finished photo's background (outside the person) that is neither the
     /// background colour nor touching the person: a stray object or a second person.
     public var strayShare = Limit.atMost(warn: 0.002, fail: 0.01)

@@ -1,6 +1,7 @@
 import FaceKit
 import Foundation
 import ImageKit
+import PhotoStandard
 
 /// The face cut from a frame or photo and scaled so that its cheek width (jaw points 1–15)
 /// is a fixed number of pixels, with its landmarks moved along.
@@ -195,25 +196,6 @@ struct PixelRectD {
         PixelRect(x: Int(x.rounded()), y: Int(y.rounded()), width: Int(width.rounded()), height: Int(height.rounded()))
             .intersection(bounds)
     }
-}
-
-/// The convex hull of `points` (Andrew's monotone chain), counter-clockwise.
-func convexHull(_ points: [Point2D]) -> [Point2D] {
-    let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
-    guard sorted.count > 2 else { return sorted }
-    func cross(_ o: Point2D, _ a: Point2D, _ b: Point2D) -> Double {
-        (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
-    }
-    var lower: [Point2D] = [], upper: [Point2D] = []
-    for p in sorted {
-        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
-        lower.append(p)
-    }
-    for p in sorted.reversed() {
-        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
-        upper.append(p)
-    }
-    return Array(lower.dropLast() + upper.dropLast())
 }
 
 /// Luminance Y (0…1) of a CIE L* value.

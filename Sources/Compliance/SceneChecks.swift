@@ -105,41 +105,37 @@ public struct SceneChecks: Sendable {
             detail: String(format: "blue share %.2f", blueShare))
     }
 
-    /// The backdrop behind the person in the source frame, from the person's coarse mask:
-    /// its spread of lightness, and a shadow (the backdrop next to the person darker than
-    /// further out).
+    /// The backdrop behind the person in the source frame, from the person's coarse mask,
+    /// in an 8 × 8 grid of cells over the window the photo can show (cells at least half
+    /// backdrop count): the spread of the cells' median lightness, and a shadow: the darkest
+    /// cell against the median cell, in stops. A plain, evenly lit backdrop measures 0 for
+    /// both; on a busy backdrop both rise (the uniformity check says so first).
     public func backdrop(_ image: RGBImage, person: CoarseMask) -> [CheckResult] {
         let mask = person.mask
         let small = image.cropped(to: person.window).resized(to: mask.size, filter: .area).lab()
-        // Bands measured in mask pixels, where the face is about 56 wide: near is 2–6 pixels
-        // off the outline, far is 14–24.
-        let near = mask.morphology(.dilate, width: 13), inner = mask.morphology(.dilate, width: 5)
-        let far = mask.morphology(.dilate, width: 49), farInner = mask.morphology(.dilate, width: 29)
-        var ring: [Float] = [], outer: [Float] = []
-        var cells: [[Float]] = Array(repeating: [], count: 16)
+        let grid = 8
+        var cells: [[Float]] = Array(repeating: [], count: grid * grid)
         small.withUnsafeRows { p, stride in
             for y in 0..<mask.height {
                 for x in 0..<mask.width where mask[x, y] == 0 {
-                    let l = p[y * stride + 3 * x]
-                    if near[x, y] != 0 && inner[x, y] == 0 { ring.append(l) }
-                    if far[x, y] != 0 && farInner[x, y] == 0 { outer.append(l) }
-                    cells[min(3, 4 * y / mask.height) * 4 + min(3, 4 * x / mask.width)].append(l)
+                    cells[min(grid - 1, grid * y / mask.height) * grid + min(grid - 1, grid * x / mask.width)]
+                        .append(p[y * stride + 3 * x])
                 }
             }
         }
-        let cellArea = mask.width * mask.height / 16
+        let cellArea = mask.width * mask.height / (grid * grid)
         let medians = cells.filter { $0.count * 2 >= cellArea }.map { median($0) }.sorted()
         let spread = medians.isEmpty ? 0 : medians.last! - medians.first!
-        let shadow = ring.isEmpty || outer.isEmpty ? 0
-            : log2(max(1e-4, luminance(lightness: median(outer))) / max(1e-4, luminance(lightness: median(ring))))
+        let shadow = medians.isEmpty ? 0
+            : log2(max(1e-4, luminance(lightness: medians[medians.count / 2])) / max(1e-4, luminance(lightness: medians[0])))
         return [
             CheckResult(id: .backdropUniformity, clause: "uniform backdrop", value: spread, unit: "L* range",
                         limit: limits.backdropSpread.description, verdict: limits.backdropSpread.verdict(spread),
                         hint: Hint("背景不均匀或有杂物：请使用纯色背景布并移走杂物",
                                    "The backdrop is not plain: use the plain backdrop and clear objects away"),
                         detail: "\(medians.count) backdrop cells"),
-            CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: max(0, shadow), unit: "stops",
-                        limit: limits.backdropShadow.description, verdict: limits.backdropShadow.verdict(max(0, shadow)),
+            CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: shadow, unit: "stops",
+                        limit: limits.backdropShadow.description, verdict: limits.backdropShadow.verdict(shadow),
                         hint: Hint("身后背景有阴影：请离背景远一点，或给背景补光",
                                    "Your shadow falls on the backdrop: sit further from it or light it")),
         ]

@@ -24,7 +24,7 @@ struct EvaluationTests {
         let pinned: [String: Double] = ["underexposure": 0.85]
         for kind in ["light gradient (yin-yang)", "head tilt (rotation)", "defocus blur", "motion blur", "underexposure",
                      "overexposure", "blue clothes", "second face", "hot spot on the face", "glare on the eye (glasses)",
-                     "red eye"] {
+                     "red eye", "shadow on the backdrop"] {
             let row = try #require(rows[kind], "no rejectable samples of \(kind)")
             #expect(row.samples >= 4, "\(kind): only \(row.samples) samples")
             #expect(row.rate >= pinned[kind] ?? 0.95, "\(kind): caught \(row.caught) of \(row.samples)")

@@ -26,6 +26,9 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
     case glare(coverage: Double)
     /// Red pupils.
     case redEye
+    /// A shadow cast on the backdrop beside the head, `stops` deep at its centre (applied to a
+    /// finished photo's background, through its matte).
+    case backdropShadow(stops: Double)
 
     /// The checks that catch this defect: it counts as caught when one of them fails.
     public var targets: [CheckID] {
@@ -41,6 +44,7 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
         case .hotSpot: [.hotSpots, .clippedHighlights]
         case .glare: [.glassesGlare]
         case .redEye: [.redEye]
+        case .backdropShadow: [.backdropShadow]
         }
     }
 
@@ -63,6 +67,7 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
         case let .motionBlur(sigma): sigma >= 0.02
         case let .exposure(stops): stops <= -2 || stops >= 1.5
         case .blueClothes, .secondFace, .redEye: true
+        case let .backdropShadow(stops): stops >= 1
         case let .hotSpot(size): size >= 0.05
         case let .glare(coverage): coverage >= 0.6
         }
@@ -81,6 +86,7 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
         case .hotSpot: "hot spot on the face"
         case .glare: "glare on the eye (glasses)"
         case .redEye: "red eye"
+        case .backdropShadow: "shadow on the backdrop"
         }
     }
 
@@ -96,10 +102,11 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
         case let .hotSpot(size): "hot spot σ \(size) face widths"
         case let .glare(coverage): "glare over \(coverage) eye widths"
         case .redEye: "red eye"
+        case let .backdropShadow(stops): "backdrop shadow \(stops) stops"
         }
     }
 
-    /// Every defect and strength of the evaluation set.
+    /// Every defect and strength of the evaluation set that is made on a camera frame.
     public static let all: [Defect] = [0.5, 1.0, 1.5, 2.0].flatMap { s in [true, false].map { lightGradient(stops: s, darkSideRight: $0) } }
         + [-12.0, -7, -3, 3, 7, 12].map { rotation(degrees: $0) }
         + [0.006, 0.015, 0.025, 0.04].map { blur(sigma: $0) }
@@ -109,6 +116,9 @@ public enum Defect: Sendable, Hashable, Codable, CustomStringConvertible {
         + [0.03, 0.06].map { hotSpot(size: $0) }
         + [0.35, 0.8].map { glare(coverage: $0) }
         + [redEye]
+
+    /// The backdrop defects, made on a finished photo (a person on a plain backdrop).
+    public static let backdrop: [Defect] = [0.5, 1, 1.5].map { backdropShadow(stops: $0) }
 }
 
 /// Applies defects to a frame whose face is known.
@@ -163,6 +173,22 @@ struct DefectPainter {
                                color: DrawColor(red: 205, green: 35, blue: 40), filled: true)
             }
             return out
+        case .backdropShadow:
+            return nil
+        }
+    }
+
+    /// A shadow on the backdrop of a finished photo: darker by up to `stops` in a Gaussian
+    /// patch half a face wide, beside the head on the image's right at ear height, only
+    /// where the matte `alpha` says backdrop (the person stands in front of it).
+    static func castShadow(_ photo: RGBImage, alpha: FloatPlane, landmarks: FaceLandmarks, stops: Double) -> RGBImage {
+        let face = FaceGeometry(landmarks)
+        let cx = face.centreX + 0.95 * face.faceWidth, cy = face.eyeLine + 0.3 * face.faceWidth
+        let sigma = 0.45 * face.faceWidth
+        return linearGain(photo) { x, y in
+            let dx = Double(x) - cx, dy = Double(y) - cy
+            let depth = exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)) * (1 - Double(alpha[x, y]))
+            return pow(2, -stops * depth)
         }
     }
 
