@@ -19,11 +19,6 @@ public struct JPEGByteWindow: Sendable, Hashable, Codable {
         self.goodEnoughBytes = goodEnoughBytes ?? (bytes.lowerBound + (bytes.upperBound - bytes.lowerBound) * 3 / 4)
         self.maximumEncodes = maximumEncodes
     }
-
-    /// 20 KB – 40 KB, quality at least 60: the registration photo. The spec does not say
-    /// whether a KB is 1000 or 1024 bytes, so the window is the part both readings accept:
-    /// 20 480 – 40 000 bytes.
-    public static let registrationPhoto = JPEGByteWindow(bytes: 20 * 1024...40 * 1000)
 }
 
 /// The outcome of `JPEG.encode(_:into:)`.

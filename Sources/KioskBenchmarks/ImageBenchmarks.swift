@@ -1,6 +1,7 @@
 import DataCache
 import Foundation
 import ImageKit
+import PhotoStandard
 
 /// Decode, colour conversion, resampling and encoding at the sizes a station handles.
 ///
@@ -50,9 +51,9 @@ public struct ImageBenchmarks: BenchmarkSuite {
             photo = portrait.resized(to: PixelSize(width: 480, height: 640), filter: .lanczos)
         }
 
-        var chosen = try JPEG.encode(photo, into: .registrationPhoto)
+        var chosen = try JPEG.encode(photo, into: PhotoSpec.diplomaBlue.encoderWindow)
         try record("encode 480×640 into 20–40 KB") {
-            chosen = try JPEG.encode(photo, into: .registrationPhoto)
+            chosen = try JPEG.encode(photo, into: PhotoSpec.diplomaBlue.encoderWindow)
         }
         results[results.count - 1].figures = ["bytes": Double(chosen.bytes.count), "quality": Double(chosen.quality),
                                               "encodes": Double(chosen.encodes)]

@@ -77,8 +77,7 @@ public struct StandardBenchmarks: BenchmarkSuite {
         }
         try record("composite onto the background, 480x640") { blackHole(matte.composite(over: spec.background)) }
         try record("encode into the 20-40 KB window, 300 dpi") {
-            blackHole(try JPEG.encode(composed, into: JPEGByteWindow(bytes: spec.byteWindow,
-                                                                     minimumQuality: spec.minimumQuality)))
+            blackHole(try JPEG.encode(composed, into: spec.encoderWindow))
         }
         return results
     }

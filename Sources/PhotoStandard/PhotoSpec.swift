@@ -96,14 +96,15 @@ public struct PhotoSpec: Hashable, Sendable, Codable {
 
     /// The diploma-registration photo (教毕指〔2017〕99号) on the light-blue background.
     ///
-    /// The byte window is 20 480 – 40 960 bytes (20 KB – 40 KB counted in KiB), the reading
-    /// the encoder's `JPEGByteWindow.registrationPhoto` uses. The preferred head top (80) and
+    /// The byte window is 20 480 – 40 000 bytes: the spec's "20 KB – 40 KB" does not say
+    /// whether a KB is 1000 or 1024 bytes, so the window is the part both readings accept. The
+    /// preferred head top (80) and
     /// eye line (245) sit mid-range with the face width at 240, which matches how far above
     /// the eyes hair usually reaches (about 0.7 face widths); the solver trades them off when a
     /// head is taller or flatter than that.
     public static let diplomaBlue = PhotoSpec(
         name: "cn-diploma-blue", width: 480, height: 640, dotsPerInch: 300, minimumQuality: 60,
-        minimumBytes: 20 * 1024, maximumBytes: 40 * 1024,
+        minimumBytes: 20 * 1024, maximumBytes: 40 * 1000,
         background: RGBColor(r: 100, g: 197, b: 255), backgroundTolerance: 3,
         headTop: TargetRange(50, 110, preferred: 80), eyeLine: TargetRange(200, 300, preferred: 245),
         faceWidth: TargetRange(180, 300, preferred: 240), centringTolerance: 12, maximumUpscale: 1.3)
@@ -120,4 +121,7 @@ public struct PhotoSpec: Hashable, Sendable, Codable {
 
     /// The encoder's search window for this spec.
     public var byteWindow: ClosedRange<Int> { minimumBytes...maximumBytes }
+
+    /// The encoder's search window for this spec: its bytes, never below its minimum quality.
+    public var encoderWindow: JPEGByteWindow { JPEGByteWindow(bytes: byteWindow, minimumQuality: minimumQuality) }
 }

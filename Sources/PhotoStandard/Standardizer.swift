@@ -143,8 +143,7 @@ public struct Standardizer: Sendable {
         }
         let encoded: WindowedJPEG
         do {
-            encoded = try JPEG.encode(rendered.image, into: JPEGByteWindow(bytes: spec.byteWindow,
-                                                                          minimumQuality: spec.minimumQuality),
+            encoded = try JPEG.encode(rendered.image, into: spec.encoderWindow,
                                       density: .dpi(spec.dotsPerInch))
         } catch { throw .encoding(error) }
         let report = StandardizeReport(

@@ -148,6 +148,9 @@ struct JPEGErrorTests {
 
 @Suite("Encoding into a byte window", .enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
 struct JPEGWindowTests {
+    /// The registration photo's window (PhotoSpec owns the real one; ImageKit knows no spec).
+    static let window = JPEGByteWindow(bytes: 20_480...40_000)
+
     /// Every real portrait, centre-cropped to 3:4 and scaled to 480×640 as the photo would be.
     static let photos: [(String, RGBImage)] = DataCache.standard.facePhotos.compactMap { url in
         guard let image = try? ImageFile.read(url) else { return nil }
@@ -159,7 +162,7 @@ struct JPEGWindowTests {
 
     @Test func realPortraitsLandInsideTheWindowWithFewEncodes() throws {
         #expect(Self.photos.count >= 6)
-        let window = JPEGByteWindow.registrationPhoto
+        let window = Self.window
         for (name, photo) in Self.photos {
             let result = try JPEG.encode(photo, into: window)
             #expect(result.fit == .inside, "\(name): \(result.bytes.count) bytes at q\(result.quality)")
@@ -172,7 +175,7 @@ struct JPEGWindowTests {
     }
 
     @Test func theSearchPrefersTheTopOfTheWindow() throws {
-        let window = JPEGByteWindow.registrationPhoto
+        let window = Self.window
         for (name, photo) in Self.photos {
             let result = try JPEG.encode(photo, into: window)
             guard result.quality < 100 else { continue }
@@ -184,7 +187,7 @@ struct JPEGWindowTests {
 
     @Test func aFlatImageIsReportedBelowTheWindowNotPadded() throws {
         let flat = RGBImage(width: 480, height: 640, filledWith: 128)
-        let result = try JPEG.encode(flat, into: .registrationPhoto)
+        let result = try JPEG.encode(flat, into: Self.window)
         #expect(result.fit == .belowWindow && result.quality == 100)
         #expect(result.bytes.count < 20 * 1024)
     }
@@ -195,7 +198,7 @@ struct JPEGWindowTests {
             [UInt8.random(in: 0...255, using: &generator), UInt8.random(in: 0...255, using: &generator),
              UInt8.random(in: 0...255, using: &generator)]
         }
-        let result = try JPEG.encode(noise, into: .registrationPhoto)
+        let result = try JPEG.encode(noise, into: Self.window)
         #expect(result.fit == .aboveWindow && result.quality == 60)
     }
 }

@@ -84,7 +84,7 @@ struct PhotoSpecTests {
     @Test func blueSpecHoldsThePublishedNumbers() {
         let spec = PhotoSpec.diplomaBlue
         #expect(spec.size.width == 480 && spec.size.height == 640 && spec.dotsPerInch == 300)
-        #expect(spec.minimumQuality == 60 && spec.byteWindow == 20_480...40_960)
+        #expect(spec.minimumQuality == 60 && spec.byteWindow == 20_480...40_000)
         #expect(spec.background == RGBColor(r: 100, g: 197, b: 255))
         #expect(spec.headTop.minimum == 50 && spec.headTop.maximum == 110)
         #expect(spec.eyeLine.minimum == 200 && spec.eyeLine.maximum == 300)

@@ -1,13 +1,20 @@
 import ArgumentParser
+import Compliance
 import DataCache
+import FaceKit
 import Foundation
 import ImageKit
+import PhotoStandard
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Show what the station does, on the bundled test portraits, without a camera.",
-        discussion: "Reads real portraits from the test-data cache and writes finished 480×640 photos."
+        discussion: """
+            For each portrait: find the face, cut the person out, place the head by the standard, \
+            put the light-blue background behind, encode 480×640 at 300 dpi inside 20–40 KB, and \
+            check every clause. Writes each photo and its report (JSON) to the output folder.
+            """
     )
 
     @Option(name: .shortAndLong, help: "Folder for the photos it makes.")
@@ -23,30 +30,48 @@ struct DemoCommand: ParsableCommand {
             FileHandle.standardError.write(Data("kiosk demo: \(cache.missingMessage)\n".utf8))
             throw ExitCode(2)
         }
+        let detector: FaceDetector
+        do {
+            detector = try FaceDetector()
+        } catch {
+            FileHandle.standardError.write(Data("kiosk demo: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let folder = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        print("Photo Kiosk demo: \(inputs.count) photo(s) → \(folder.path)")
-        var failures = 0
+        let standardizer = Standardizer(spec: .diplomaBlue)
+        let checker = ComplianceChecker(spec: standardizer.spec)
+        print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)\n")
+        var written = 0
         for input in inputs {
+            let name = input.deletingPathExtension().lastPathComponent
             do {
                 let image = try ImageFile.read(input)
-                // Until face placement lands, the demo frames the top-centre 3:4 region.
-                let width = min(image.width, image.height * 3 / 4)
-                let region = PixelRect(x: (image.width - width) / 2, y: 0, width: width, height: width * 4 / 3)
-                let photo = image.cropped(to: region).resized(to: PixelSize(width: 480, height: 640), filter: .lanczos)
-                let encoded = try JPEG.encode(photo, into: .registrationPhoto)
-                let target = folder.appendingPathComponent(input.deletingPathExtension().lastPathComponent + "-480x640.jpg")
-                try Data(encoded.bytes).write(to: target)
-                let info = try JPEG.info(encoded.bytes)
-                print("  \(input.lastPathComponent) \(image.size) → \(target.lastPathComponent): \(info.width)×\(info.height), "
-                    + "\(info.density), \(encoded.bytes.count) bytes at quality "
-                    + "\(encoded.quality) after \(encoded.encodes) encode(s), \(encoded.fit == .inside ? "inside" : "OUTSIDE") 20–40 KB")
+                let faces = try detector.detect(in: image)
+                let face = try Standardizer.mainFace(faces).get()
+                let photo = try standardizer.standardize(image, landmarks: face.landmarks)
+                let report = checker.check(photo, source: image, landmarks: face.landmarks,
+                                           faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
+                let target = folder.appendingPathComponent("\(name)-480x640.jpg")
+                try Data(photo.jpeg).write(to: target)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(StandardizeOutput(report: photo.report, compliance: report))
+                    .write(to: folder.appendingPathComponent("\(name)-report.json"))
+                written += 1
+                let g = photo.report.geometry
+                print("\(input.lastPathComponent) (\(image.size)) → \(target.lastPathComponent): \(photo.jpeg.count) bytes, "
+                    + "quality \(photo.report.encoding.quality), 300 dpi; "
+                    + String(format: "head top %.0f px, eye line %.0f px, face width %.0f px, centre %+.0f px",
+                             g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
+                print(ReportText(report, title: "checks").summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             } catch {
-                failures += 1
-                print("  \(input.lastPathComponent): \(error)")
+                print("\(input.lastPathComponent): no photo — \(error)")
             }
+            print("")
         }
-        print("Framing is a plain top-centre crop: face placement and background replacement are not wired in yet.")
-        if failures > 0 { throw ExitCode(1) }
+        print("\(written) of \(inputs.count) portrait(s) gave a photo. Open them in \(folder.path).")
+        print("The live station (camera or replayed frames on this terminal): kiosk run --source replay:FOLDER@15")
+        if written == 0 { throw ExitCode(1) }
     }
 }
