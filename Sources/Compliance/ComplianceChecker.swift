@@ -56,14 +56,20 @@ public struct ComplianceChecker: Sendable {
     /// camera frame it was cut from.
     public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil) throws(ComplianceError)
         -> ComplianceReport {
-        let info: JPEGInfo, photo: RGBImage
+        let photo: RGBImage
+        var results: [CheckResult]
         do {
-            info = try JPEG.info(jpeg)
+            let info = try JPEG.info(jpeg)
             photo = try JPEG.decode(jpeg)
+            results = photoChecks.file(info, bytes: jpeg.count)
+        } catch .notJPEG {
+            // Another image format (PNG): the pixels can still be checked, the file cannot pass.
+            do { photo = try ImageFile.decode(Data(jpeg)) } catch { throw .unreadable("\(error)") }
+            results = photoChecks.notJPEG(photo.size, bytes: jpeg.count)
         } catch {
             throw .unreadable("\(error)")
         }
-        var results = photoChecks.file(info, bytes: jpeg.count) + [photoChecks.backgroundColour(photo)]
+        results.append(photoChecks.backgroundColour(photo))
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
         let main = mainFace(faces)

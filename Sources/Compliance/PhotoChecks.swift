@@ -45,6 +45,27 @@ public struct PhotoChecks: Sendable {
         ]
     }
 
+    /// The file clauses for a readable image that is not a JPEG: the format fails, the size
+    /// and bytes are judged, the JPEG-only clauses cannot be.
+    public func notJPEG(_ size: PixelSize, bytes: Int) -> [CheckResult] {
+        let hint = Hint("照片文件不合格：请用本机重新生成照片", "The photo file does not meet the standard: produce it again on this station")
+        let missing = [(CheckID.fileColour, "24-bit RGB colour"), (.fileDensity, "\(spec.dotsPerInch) dpi in JFIF"),
+                       (.fileQuality, "JPEG quality ≥ \(spec.minimumQuality)")].map { id, clause in
+            CheckResult(id: id, clause: clause, value: nil, unit: "", limit: "", verdict: .notChecked,
+                        detail: "not a JPEG file: a JPEG header clause")
+        }
+        return missing + [
+            CheckResult(id: .fileFormat, clause: "baseline JPEG", value: nil, unit: "", limit: "baseline (sequential, Huffman)",
+                        verdict: .fail, hint: hint, detail: "not a JPEG file"),
+            CheckResult(id: .fileSize, clause: "size \(spec.width)×\(spec.height) px", value: Double(size.width),
+                        unit: "px wide", limit: "exactly \(spec.width)×\(spec.height)",
+                        verdict: size == spec.size ? .pass : .fail, hint: hint, detail: "\(size)"),
+            CheckResult(id: .fileBytes, clause: "file size in the byte window", value: Double(bytes), unit: "bytes",
+                        limit: "\(spec.minimumBytes)–\(spec.maximumBytes)",
+                        verdict: spec.byteWindow.contains(bytes) ? .pass : .fail, hint: hint, detail: "\(bytes) bytes"),
+        ]
+    }
+
     /// The background along the top and the upper sides (above the shoulders), in 16-pixel
     /// blocks: the worst block's mean colour distance (CIE76 ΔE) from the spec's colour.
     /// Pass within `spec.backgroundTolerance`, warn within twice that.

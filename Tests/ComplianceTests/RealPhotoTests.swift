@@ -75,6 +75,17 @@ struct RealPhotoTests {
         #expect(light.hint?.chinese.hasPrefix("右脸") == true)
     }
 
+    /// A PNG is read and its pixels checked, but the file clauses cannot pass.
+    @Test func pngIsCheckedButFailsTheFormat() throws {
+        let bytes = try [UInt8](Data(contentsOf: DataCache.standard.astronaut))
+        let report = try ComplianceChecker().check(photo: bytes, detector: FaceDetector())
+        #expect(report[.fileFormat]?.verdict == .fail)
+        #expect(report[.fileSize]?.verdict == .fail)
+        #expect(report[.fileDensity]?.verdict == .notChecked)
+        #expect(report[.oneFace]?.verdict == .pass)
+        #expect(report[.eyesOpen] != nil)
+    }
+
     /// The per-frame subset works on the guidance's reduced analysis frame with its landmarks.
     @Test func perFrameChecksRunOnAReducedFrame() throws {
         let source = try ImageFile.read(DataCache.standard.face("obama3.jpg"))

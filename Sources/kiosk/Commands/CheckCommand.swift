@@ -105,8 +105,10 @@ struct ReportText {
         if !toFix.isEmpty {
             lines.append("")
             lines.append("What to change:")
+            var said = Set<Hint>()
             for result in toFix {
-                guard let hint = result.hint else { continue }
+                // Several file or geometry clauses share one hint: say it once.
+                guard let hint = result.hint, said.insert(hint).inserted else { continue }
                 lines.append("  \(result.verdict == .fail ? "✗" : "!") \(hint.chinese)")
                 lines.append("    \(hint.english)")
             }
