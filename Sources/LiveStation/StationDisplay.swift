@@ -1,0 +1,35 @@
+import TerminalUI
+
+/// Where the live loop shows its screens and reads its keys. The station's is the terminal
+/// (`TerminalDisplay`); a test gives one that records what would be shown.
+public protocol StationDisplay: AnyObject {
+    /// Shows one screen in place of the previous one.
+    func show(_ content: ScreenContent)
+    /// The keys typed since the last call, waiting at most `waitMilliseconds` for the first.
+    func keys(waitMilliseconds: Int32) -> [Key]
+}
+
+/// The full-screen terminal as the station's display: screens composed at the terminal's
+/// size, sent as the cells that changed, redrawn in full after a resize.
+public final class TerminalDisplay: StationDisplay {
+    public let terminal: Terminal
+    private let screen: GuidanceScreen
+    /// A tolerance of 6 levels per channel hides camera noise without visible banding.
+    private var encoder = ScreenEncoder(colorTolerance: 6)
+    private var decoder = KeyDecoder()
+
+    public init(terminal: Terminal, reducer: ColorReducer) {
+        self.terminal = terminal
+        screen = GuidanceScreen(reducer: reducer)
+    }
+
+    public func show(_ content: ScreenContent) {
+        if terminal.takeResize() { encoder.invalidate() }
+        let size = terminal.size
+        terminal.write(encoder.encode(screen.compose(content, columns: size.columns, rows: size.rows)))
+    }
+
+    public func keys(waitMilliseconds: Int32) -> [Key] {
+        decoder.decode(terminal.readInput(timeoutMilliseconds: waitMilliseconds))
+    }
+}

@@ -1,0 +1,93 @@
+import Capture
+import FaceKit
+import Foundation
+import Guidance
+import LiveStation
+import TerminalUI
+import Testing
+
+/// A display without a terminal: keeps every screen shown and answers with keys a test
+/// decides from what was shown so far.
+private final class RecordingDisplay: StationDisplay {
+    private(set) var shown: [ScreenContent] = []
+    private let typing: ([ScreenContent]) -> [Key]
+
+    init(typing: @escaping ([ScreenContent]) -> [Key] = { _ in [] }) {
+        self.typing = typing
+    }
+
+    func show(_ content: ScreenContent) { shown.append(content) }
+
+    func keys(waitMilliseconds: Int32) -> [Key] { typing(shown) }
+
+    var headlines: [String] { shown.map(\.headline) }
+}
+
+/// A camera that is unplugged for the first `absentCalls` requests and then delivers the
+/// frames of `source`, as `V4L2Camera` does while it waits for the device to return.
+private final class ReplugCamera: FrameSource, @unchecked Sendable {
+    let source: any FrameSource
+    private let lock = NSLock()
+    private var absentCalls: Int
+
+    init(absentCalls: Int, source: any FrameSource) {
+        self.absentCalls = absentCalls
+        self.source = source
+    }
+
+    var name: String { "replug camera" }
+    var statistics: FrameStatistics { source.statistics }
+    func stop() { source.stop() }
+
+    func nextFrame(timeout: Duration) throws -> Frame {
+        let absent = lock.withLock { () -> Bool in
+            defer { absentCalls -= 1 }
+            return absentCalls > 0
+        }
+        guard !absent else {
+            Thread.sleep(forTimeInterval: 0.02)
+            throw CaptureError.disconnected(path: name, reason: "unplugged")
+        }
+        return try source.nextFrame(timeout: timeout)
+    }
+}
+
+private let modelsPresent = FileManager.default.fileExists(atPath: FaceModels.standard.landmarks68.path)
+
+@Suite("Live session", .enabled(if: modelsPresent, "the 68-point model is missing: apt-get install libdlib-data"))
+struct LiveSessionTests {
+    private func options() -> LiveSession.Options {
+        LiveSession.Options(outputFolder: FileManager.default.temporaryDirectory.appendingPathComponent("live-session-tests"))
+    }
+
+    @Test func anUnpluggedCameraIsShownAndTheLoopResumesWhenItReturns() throws {
+        let camera = ReplugCamera(absentCalls: 5, source: try SourceSpec(parsing: "pattern:320x240@30").open())
+        defer { camera.stop() }
+        let sitDown = Instruction(chinese: "请坐到框内", english: "Please sit inside the frame")
+        // q once the first live screen after the camera's return asks the (absent) student to sit down.
+        let display = RecordingDisplay { shown in shown.contains { $0.headline == sitDown.chinese } ? [.character("q")] : [] }
+        var session = LiveSession(display: display, frames: camera, detector: try FaceDetector(), options: options())
+        try session.run(duration: 30)
+
+        let disconnected = display.shown.filter { $0.headline == LiveSession.cameraDisconnected.chinese }
+        #expect(disconnected.count == 5)
+        #expect(disconnected.allSatisfy { $0.tone == .failure && $0.image == nil && $0.subline == LiveSession.cameraDisconnected.english })
+        #expect(disconnected.first?.footer.contains("unplugged") == true)
+        // Then the live screens: the camera's picture, and the notice gone.
+        #expect(Array(display.headlines.prefix(5)) == Array(repeating: LiveSession.cameraDisconnected.chinese, count: 5),
+                "\(display.headlines)")
+        #expect(display.shown.dropFirst(5).allSatisfy { $0.headline != LiveSession.cameraDisconnected.chinese && $0.image != nil })
+        #expect(display.headlines.contains(sitDown.chinese))
+        #expect(session.saved.isEmpty)
+    }
+
+    @Test func qQuitsBeforeAnyFrame() throws {
+        let camera = try SourceSpec(parsing: "pattern:320x240@30").open()
+        defer { camera.stop() }
+        let display = RecordingDisplay { _ in [.character("q")] }
+        var session = LiveSession(display: display, frames: camera, detector: try FaceDetector(), options: options())
+        try session.run(duration: 30)
+        #expect(display.shown.isEmpty)
+        #expect(camera.statistics.delivered == 0)
+    }
+}
