@@ -93,6 +93,10 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     public var backdropSpread = Limit.atMost(warn: 20, fail: 100)
     /// The darkest backdrop cell against the median one, in stops: a cast shadow.
     public var backdropShadow = Limit.atMost(warn: 0.3, fail: 0.5)
+    /// Above this backdrop spread (L* range) the darkest cell is as likely a dark object as a
+    /// shadow, and the shadow is not judged: a cast shadow of 1.5 stops spreads a plain
+    /// backdrop by about 20, the rooms behind the test faces by 36–62.
+    public var busyBackdrop = 30.0
     /// Share of the finished photo's background (outside the person) that is neither the
     /// background colour nor touching the person: a stray object or a second person.
     public var strayShare = Limit.atMost(warn: 0.002, fail: 0.01)

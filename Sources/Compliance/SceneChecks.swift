@@ -109,7 +109,7 @@ public struct SceneChecks: Sendable {
     /// in an 8 × 8 grid of cells over the window the photo can show (cells at least half
     /// backdrop count): the spread of the cells' median lightness, and a shadow: the darkest
     /// cell against the median cell, in stops. A plain, evenly lit backdrop measures 0 for
-    /// both; on a busy backdrop both rise (the uniformity check says so first).
+    /// both; on a busy backdrop (`busyBackdrop`) the shadow is reported as not checked.
     public func backdrop(_ image: RGBImage, person: CoarseMask) -> [CheckResult] {
         let mask = person.mask
         let small = image.cropped(to: person.window).resized(to: mask.size, filter: .area).lab()
@@ -128,16 +128,22 @@ public struct SceneChecks: Sendable {
         let spread = medians.isEmpty ? 0 : medians.last! - medians.first!
         let shadow = medians.isEmpty ? 0
             : log2(max(1e-4, luminance(lightness: medians[medians.count / 2])) / max(1e-4, luminance(lightness: medians[0])))
+        let busy = spread > limits.busyBackdrop
         return [
             CheckResult(id: .backdropUniformity, clause: "uniform backdrop", value: spread, unit: "L* range",
                         limit: limits.backdropSpread.description, verdict: limits.backdropSpread.verdict(spread),
                         hint: Hint("背景不均匀或有杂物：请使用纯色背景布并移走杂物",
                                    "The backdrop is not plain: use the plain backdrop and clear objects away"),
                         detail: "\(medians.count) backdrop cells"),
-            CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: shadow, unit: "stops",
-                        limit: limits.backdropShadow.description, verdict: limits.backdropShadow.verdict(shadow),
-                        hint: Hint("身后背景有阴影：请离背景远一点，或给背景补光",
-                                   "Your shadow falls on the backdrop: sit further from it or light it")),
+            // On a busy backdrop the darkest cell is a dark object, not a shadow: say so
+            // rather than blame a shadow.
+            busy ? CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: shadow, unit: "stops",
+                               limit: limits.backdropShadow.description, verdict: .notChecked,
+                               detail: "the backdrop is too busy to tell a shadow from what is on it")
+                : CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: shadow, unit: "stops",
+                              limit: limits.backdropShadow.description, verdict: limits.backdropShadow.verdict(shadow),
+                              hint: Hint("身后背景有阴影：请离背景远一点，或给背景补光",
+                                         "Your shadow falls on the backdrop: sit further from it or light it")),
         ]
     }
 
