@@ -59,6 +59,30 @@ public enum AutoOrManual: Codable, Sendable, Hashable {
     case manual(Int32?)
 }
 
+/// Written in configuration as `"auto"`, `"hold"` (manual at what automatic had reached) or
+/// the manual value, which is how an operator thinks of a control.
+extension AutoOrManual {
+    public init(from decoder: Decoder) throws {
+        let single = try decoder.singleValueContainer()
+        if let value = try? single.decode(Int32.self) {
+            self = .manual(value)
+        } else if let word = try? single.decode(String.self), word == "auto" || word == "hold" {
+            self = word == "auto" ? .automatic : .manual(nil)
+        } else {
+            throw DecodingError.dataCorruptedError(in: single, debugDescription: "must be \"auto\", \"hold\" or a whole number")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var single = encoder.singleValueContainer()
+        switch self {
+        case .automatic: try single.encode("auto")
+        case .manual(nil): try single.encode("hold")
+        case let .manual(value?): try single.encode(value)
+        }
+    }
+}
+
 /// The control settings the station asks for. Nil leaves a control as the camera has it.
 public struct CameraSettings: Codable, Sendable, Hashable {
     public var exposure: AutoOrManual?

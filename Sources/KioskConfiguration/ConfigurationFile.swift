@@ -36,11 +36,13 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
 /// are merged, arrays and plain values replaced). A key the program does not know is an
 /// error, not silently ignored: a misspelt `backgroud` would otherwise leave a station
 /// producing the wrong photos with nobody noticing. The known keys are those of the
-/// defaults encoded, so no list of keys is kept by hand beside the types; settings therefore
-/// have a value in the defaults (an empty text rather than none).
+/// defaults encoded, so no list of keys is kept by hand beside the types. A setting whose
+/// default is none (an optional left nil, which encoding leaves out) is known only through
+/// `optionalKeys`: a value of `T` with those settings filled in, read for its keys alone.
 public enum ConfigurationFile {
     /// Decodes `T` from the file at `url`, over `defaults`.
-    public static func load<T: Codable>(_ type: T.Type = T.self, from url: URL, defaults: T) throws(ConfigurationError) -> T {
+    public static func load<T: Codable>(_ type: T.Type = T.self, from url: URL, defaults: T,
+                                        optionalKeys: T? = nil) throws(ConfigurationError) -> T {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -48,12 +50,12 @@ public enum ConfigurationFile {
             let reason = FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file"
             throw .unreadable(file: url.path, reason: reason)
         }
-        return try decode(type, from: data, file: url.path, defaults: defaults)
+        return try decode(type, from: data, file: url.path, defaults: defaults, optionalKeys: optionalKeys)
     }
 
     /// Decodes `T` from JSON5 text over `defaults`; `file` names the source in errors.
     public static func decode<T: Codable>(_ type: T.Type = T.self, from data: Data, file: String,
-                                          defaults: T) throws(ConfigurationError) -> T {
+                                          defaults: T, optionalKeys: T? = nil) throws(ConfigurationError) -> T {
         let json5 = JSONDecoder()
         json5.allowsJSON5 = true
         let given: JSONValue
@@ -67,13 +69,9 @@ public enum ConfigurationFile {
             } ?? "\(error)"
             throw .syntax(file: file, reason: reason)
         }
-        let base: JSONValue
-        do {
-            base = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(defaults))
-        } catch {
-            preconditionFailure("the defaults of \(T.self) cannot be encoded: \(error)")
-        }
-        if let unknown = firstUnknownKey(given: given, known: base, path: []) {
+        let base = tree(defaults)
+        let known = optionalKeys.map { merge(tree($0), over: base) } ?? base
+        if let unknown = firstUnknownKey(given: given, known: known, path: []) {
             throw .unknownKey(file: file, keyPath: unknown.path.joined(separator: "."), suggestion: unknown.suggestion)
         }
         do {
@@ -83,6 +81,35 @@ public enum ConfigurationFile {
         } catch {
             throw .syntax(file: file, reason: "\(error)")
         }
+    }
+
+    /// `value` as pretty JSON with sorted keys, every setting of `optionalKeys` that `value`
+    /// leaves out written as `null`: a whole configuration an operator can read and edit.
+    public static func encodeEveryKey<T: Codable>(_ value: T, optionalKeys: T? = nil) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let filled = optionalKeys.map { withNulls(tree(value), forKeysOf: tree($0)) } ?? tree(value)
+        do {
+            return try encoder.encode(filled)
+        } catch {
+            preconditionFailure("a JSON tree always encodes: \(error)")
+        }
+    }
+
+    private static func tree<T: Encodable>(_ value: T) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        } catch {
+            preconditionFailure("\(T.self) cannot be encoded: \(error)")
+        }
+    }
+
+    private static func withNulls(_ value: JSONValue, forKeysOf example: JSONValue) -> JSONValue {
+        guard case var .object(result) = value, case let .object(example) = example else { return value }
+        for (key, exampleValue) in example {
+            result[key] = result[key].map { withNulls($0, forKeysOf: exampleValue) } ?? .null
+        }
+        return .object(result)
     }
 
     private static func merge(_ given: JSONValue, over base: JSONValue) -> JSONValue {

@@ -16,6 +16,7 @@ struct Kiosk: ParsableCommand {
             DetectCommand.self,
             StandardizeCommand.self,
             CheckCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

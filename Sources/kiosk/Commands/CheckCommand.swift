@@ -4,6 +4,7 @@ import DataCache
 import FaceKit
 import Foundation
 import ImageKit
+import LiveStation
 import PhotoStandard
 
 struct CheckCommand: ParsableCommand {
@@ -29,6 +30,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Check against the white-background standard instead of light blue.")
     var white = false
 
+    @Option(help: "Station settings file (JSON5, see kiosk-config/): photo standard, check limits, face models.")
+    var config: String?
+
     @Flag(help: "Instead of a photo, run the labelled test set (real faces with defects added) and print each check's detection and false-alarm rates.")
     var evaluate = false
 
@@ -50,6 +54,7 @@ struct CheckCommand: ParsableCommand {
             return
         }
         let photo = photo!
+        let station = try StationConfiguration.loadOrExit(config, command: "check", status: 2)
         let bytes: [UInt8]
         let frame: RGBImage?
         do {
@@ -61,10 +66,10 @@ struct CheckCommand: ParsableCommand {
             fail(FileManager.default.fileExists(atPath: photo) ? "cannot read \(photo): \(error.localizedDescription)"
                  : "cannot read \(photo): no such file")
         }
-        let checker = ComplianceChecker(spec: white ? .diplomaWhite : .diplomaBlue)
+        let checker = ComplianceChecker(spec: white ? .diplomaWhite : station.photo, limits: station.checks)
         let report: ComplianceReport
         do {
-            report = try checker.check(photo: bytes, detector: FaceDetector(), source: frame)
+            report = try checker.check(photo: bytes, detector: FaceDetector(models: station.faces.models), source: frame)
         } catch let error as ComplianceError {
             fail("\(photo): \(error)")
         } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FaceKit
 import Foundation
 import ImageKit
+import LiveStation
 
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,23 +30,29 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Smallest face to report, in pixels (larger values search faster).")
     var minFace: Int?
 
-    @Option(help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels.")
-    var upsample = 0
+    @Option(help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels (default: 0).")
+    var upsample: Int?
+
+    @Option(help: "Station settings file (JSON5, see kiosk-config/): face models and detection; the options above override it.")
+    var config: String?
 
     func validate() throws {
-        guard (0...3).contains(upsample) else { throw ValidationError("--upsample must be 0, 1, 2 or 3") }
+        if let upsample, !(0...3).contains(upsample) { throw ValidationError("--upsample must be 0, 1, 2 or 3") }
         if let minFace, minFace < 1 { throw ValidationError("--min-face must be a positive number of pixels") }
     }
 
     func run() throws {
-        let options = FaceDetectionOptions(minimumFaceSize: minFace, upsampling: upsample)
+        let station = try StationConfiguration.loadOrExit(config, command: "detect", status: 2)
+        var options = station.faces.detection
+        if let minFace { options.minimumFaceSize = minFace }
+        if let upsample { options.upsampling = upsample }
         let photo = try readImage(image)
         let other = try compare.map(readImage)
-        let detector = try orExit2 { try FaceDetector(options: options) }
+        let detector = try orExit2 { try FaceDetector(models: station.faces.models, options: options) }
         let faces = try orExit2 { try detector.detect(in: photo) }
         var comparison: FaceComparison?
         if let other, let compare {
-            comparison = try compareMainFaces(photo, faces, other, name: compare, detector: detector)
+            comparison = try compareMainFaces(photo, faces, other, name: compare, detector: detector, models: station.faces.models)
         }
         let reports = faces.map { FaceReport(face: $0, imageSize: photo.size) }
         if json {
@@ -68,13 +75,13 @@ struct DetectCommand: ParsableCommand {
     }
 
     private func compareMainFaces(_ photo: RGBImage, _ faces: [DetectedFace], _ other: RGBImage, name: String,
-                                  detector: FaceDetector) throws -> FaceComparison? {
+                                  detector: FaceDetector, models: FaceModels) throws -> FaceComparison? {
         let otherFaces = try orExit2 { try detector.detect(in: other) }
         guard let mine = faces.first, let theirs = otherFaces.first else {
             printError("cannot compare: no face in \(faces.isEmpty ? image : name)")
             return nil
         }
-        let encoder = try orExit2 { try FaceEncoder() }
+        let encoder = try orExit2 { try FaceEncoder(models: models) }
         return try orExit2 {
             try encoder.descriptor(of: photo, faceBox: mine.box)
                 .compared(to: try encoder.descriptor(of: other, faceBox: theirs.box))

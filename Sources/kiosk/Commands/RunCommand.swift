@@ -19,42 +19,45 @@ struct RunCommand: ParsableCommand {
             """
     )
 
+    @Option(help: "Station settings file (JSON5, see kiosk-config/); the options below override it.")
+    var config: String?
+
     @Option(help: "Camera: /dev/videoN, usb:VVVV:PPPP, replay:DIR[@FPS] or pattern:[WxH][@FPS] (default: /dev/kiosk-camera, else /dev/video0).")
     var source: String?
 
-    @Option(help: "Colours: auto (from COLORTERM/TERM), truecolor, 256 or 16.")
-    var colors = "auto"
+    @Option(help: "Colours: auto (from COLORTERM/TERM), truecolor, 256 or 16 (default: auto).")
+    var colors: String?
 
-    @Option(help: "Dithering for 256 and 16 colours: none, ordered or diffusion.")
-    var dither = DitherMethod.ordered.rawValue
+    @Option(help: "Dithering for 256 and 16 colours: none, ordered or diffusion (default: ordered).")
+    var dither: String?
 
     @Flag(help: "Show the preview as the camera sees it instead of as a mirror.")
     var noMirror = false
 
-    @Option(help: "Guide drawn where the head belongs: oval or head-and-shoulders.")
-    var guide = GuideShape.headAndShoulders.rawValue
+    @Option(help: "Guide drawn where the head belongs: oval or head-and-shoulders (default: head-and-shoulders).")
+    var guide: String?
 
-    @Option(help: "Language shown large: zh or en.")
-    var language = "zh"
+    @Option(help: "Language shown large: zh or en (default: zh).")
+    var language: String?
 
     @Flag(help: "Show only the first language.")
     var noSecondLanguage = false
 
-    @Option(help: "Folder for accepted photos.")
-    var output = "photos"
+    @Option(help: "Folder for accepted photos (default: photos).")
+    var output: String?
 
     @Option(help: "Stop after this many seconds (for demonstrations and tests).")
     var duration: Double?
 
     func run() throws {
-        let (options, reducer) = try parseOptions()
-        let spec = try failing("camera source") { try source.map(SourceSpec.init(parsing:)) ?? SourceSpec.defaultCamera() }
-        let frames = try failing("camera") { try spec.open() }
+        let station = try settings()
+        let spec = try failing("camera source") { try station.camera.sourceSpec() }
+        let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
         defer { frames.stop() }
-        let detector = try failing("face models") { try FaceDetector() }
+        let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
         let terminal = try failing("terminal") { try Terminal() }
-        var session = LiveSession(display: TerminalDisplay(terminal: terminal, reducer: reducer), frames: frames,
-                                  detector: detector, options: options)
+        var session = LiveSession(display: TerminalDisplay(terminal: terminal, reducer: station.screen.reducer()), frames: frames,
+                                  detector: detector, options: station.liveOptions)
         let result = Result { try session.run(duration: duration) }
         terminal.close()
         if case let .failure(error) = result {
@@ -64,29 +67,39 @@ struct RunCommand: ParsableCommand {
         print(session.summary)
     }
 
-    private func parseOptions() throws -> (LiveSession.Options, ColorReducer) {
-        let mode: ColorMode
-        if colors == "auto" {
-            mode = ColorMode.detect(environment: ProcessInfo.processInfo.environment)
-        } else if let chosen = ColorMode(rawValue: colors) {
-            mode = chosen
-        } else {
-            throw ValidationError("--colors must be auto, truecolor, 256 or 16, not \"\(colors)\"")
+    /// The settings file's values with the options given here laid over them.
+    private func settings() throws -> StationConfiguration {
+        var station = try StationConfiguration.loadOrExit(config, command: "run", status: 1)
+        if let source { station.camera.source = source }
+        if let colors {
+            guard colors == "auto" || ColorMode(rawValue: colors) != nil else {
+                throw ValidationError("--colors must be auto, truecolor, 256 or 16, not \"\(colors)\"")
+            }
+            station.screen.colors = colors
         }
-        guard let ditherMethod = DitherMethod(rawValue: dither) else {
-            throw ValidationError("--dither must be none, ordered or diffusion, not \"\(dither)\"")
+        if let dither {
+            guard let method = DitherMethod(rawValue: dither) else {
+                throw ValidationError("--dither must be none, ordered or diffusion, not \"\(dither)\"")
+            }
+            station.screen.dither = method
         }
-        guard let shape = GuideShape(rawValue: guide) else {
-            throw ValidationError("--guide must be oval or head-and-shoulders, not \"\(guide)\"")
+        if noMirror { station.screen.mirror = false }
+        if let guide {
+            guard let shape = GuideShape(rawValue: guide) else {
+                throw ValidationError("--guide must be oval or head-and-shoulders, not \"\(guide)\"")
+            }
+            station.screen.guide = shape
         }
-        guard let primary = LanguageChoice.Language(rawValue: language) else {
-            throw ValidationError("--language must be zh or en, not \"\(language)\"")
+        if let language {
+            guard LanguageChoice.Language(rawValue: language) != nil else {
+                throw ValidationError("--language must be zh or en, not \"\(language)\"")
+            }
+            station.screen.language = language
         }
+        if noSecondLanguage { station.screen.secondLanguage = false }
+        if let output { station.storage.output = output }
         if let duration, duration <= 0 { throw ValidationError("--duration must be a positive number of seconds") }
-        let options = LiveSession.Options(mirrored: !noMirror, guideShape: shape,
-                                          language: LanguageChoice(primary: primary, showSecondary: !noSecondLanguage),
-                                          outputFolder: URL(fileURLWithPath: output))
-        return (options, ColorReducer(mode: mode, dither: ditherMethod))
+        return station
     }
 
     private func failing<T>(_ what: String, _ body: () throws -> T) throws -> T {

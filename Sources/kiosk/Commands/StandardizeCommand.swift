@@ -3,6 +3,7 @@ import Compliance
 import FaceKit
 import Foundation
 import ImageKit
+import LiveStation
 import PhotoStandard
 
 struct StandardizeCommand: ParsableCommand {
@@ -33,7 +34,11 @@ struct StandardizeCommand: ParsableCommand {
     @Flag(help: "Use the white background instead of light blue.")
     var white = false
 
+    @Option(help: "Station settings file (JSON5, see kiosk-config/): photo standard, check limits, face models.")
+    var config: String?
+
     func run() throws {
+        let station = try StationConfiguration.loadOrExit(config, command: "standardize", status: 2)
         let image: RGBImage, plateImage: RGBImage?
         do {
             image = try ImageFile.read(URL(fileURLWithPath: input))
@@ -42,14 +47,14 @@ struct StandardizeCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         }
-        let standardizer = Standardizer(spec: white ? .diplomaWhite : .diplomaBlue)
+        let standardizer = Standardizer(spec: white ? .diplomaWhite : station.photo)
         let photo: StandardPhoto
         let compliance: ComplianceReport
         do {
-            let faces = try FaceDetector().detect(in: image)
+            let faces = try FaceDetector(models: station.faces.models, options: station.faces.detection).detect(in: image)
             let face = try Standardizer.mainFace(faces).get()
             photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plateImage)
-            compliance = ComplianceChecker(spec: standardizer.spec).check(
+            compliance = ComplianceChecker(spec: standardizer.spec, limits: station.checks).check(
                 photo, source: image, landmarks: face.landmarks, faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
         } catch let problem as FramingProblem {
             printError("no photo: \(problem)")
