@@ -1,7 +1,9 @@
 import Capture
+import DataCache
 import FaceKit
 import Foundation
 import Guidance
+import ImageKit
 import LiveStation
 import TerminalUI
 import Testing
@@ -79,6 +81,51 @@ struct LiveSessionTests {
         #expect(display.shown.dropFirst(5).allSatisfy { $0.headline != LiveSession.cameraDisconnected.chinese && $0.image != nil })
         #expect(display.headlines.contains(sitDown.chinese))
         #expect(session.saved.isEmpty)
+    }
+
+    @Test(.enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
+    func aFailingPhotoIsReviewedCannotBeAcceptedAndIsRetaken() throws {
+        // A replayed portrait of a smiling face: the operator's capture gives a photo that fails
+        // the closed-mouth clause.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("live-session-replay-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: DataCache.standard.face("obama.jpg"), to: folder.appendingPathComponent("f0.jpg"))
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+
+        let isReview = { (content: ScreenContent) in content.headline.hasPrefix("照片") && content.headline.contains("R") }
+        var step = 0
+        var reviewShown = -1
+        let display = RecordingDisplay { shown in
+            switch step {
+            case 0 where shown.contains(where: isReview):
+                step = 1
+                reviewShown = shown.count
+                return [.enter]
+            case 0:
+                return [.character("c")]
+            case 1:
+                step = 2
+                return [.character("r")]
+            case 2 where shown.count > reviewShown + 1 && !isReview(shown.last!):
+                step = 3
+                return [.character("q")]
+            default:
+                return []
+            }
+        }
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        try session.run(duration: 120)
+
+        #expect(step == 3, "the session ended at step \(step); headlines: \(Set(display.headlines))")
+        let review = try #require(display.shown.first(where: isReview))
+        #expect(review.headline.hasPrefix("照片不合格"))
+        #expect(review.tone == .failure && !review.mirrored)
+        #expect(review.image?.size == PixelSize(width: 480, height: 640))
+        // Enter on a failing photo saves nothing; r brings the live picture back.
+        #expect(session.saved.isEmpty)
+        #expect(display.shown.last?.image != nil && display.shown.last?.mirrored == true)
     }
 
     @Test func qQuitsBeforeAnyFrame() throws {
