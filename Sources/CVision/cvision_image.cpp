@@ -1,5 +1,6 @@
 #include "cvision_image.h"
 #include "cvision_error.hpp"
+#include "cvision_mat.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -20,20 +21,18 @@ int cv_type(int32_t type) {
     throw std::invalid_argument("unknown cvk_type " + std::to_string(type));
 }
 
-// Wraps the caller's memory without copying; OpenCV writes into it in place.
+}  // namespace
+
+void set_error(const std::string &message) { last_error = message; }
+
 cv::Mat wrap(const cvk_image &image) {
     return cv::Mat(image.height, image.width, cv_type(image.type), image.data, static_cast<size_t>(image.stride));
 }
 
-// OpenCV reallocates a destination whose size or type differs, which would silently
-// write somewhere the caller never sees; refuse instead.
 void expect_same(const cv::Mat &produced, const cv::Mat &dst, const char *what) {
     if (produced.data != dst.data)
         throw std::runtime_error(std::string(what) + ": destination has the wrong size or type");
 }
-}  // namespace
-
-void set_error(const std::string &message) { last_error = message; }
 }  // namespace cvk
 
 using cvk::guarded;

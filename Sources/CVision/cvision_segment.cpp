@@ -1,5 +1,6 @@
 #include "cvision_segment.h"
 #include "cvision_error.hpp"
+#include "cvision_mat.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -7,19 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace {
-int cv_type(int32_t type) {
-    switch (type) {
-    case CVK_U8C1: return CV_8UC1;
-    case CVK_U8C3: return CV_8UC3;
-    }
-    throw std::invalid_argument("segmentation expects 8-bit images, got cvk_type " + std::to_string(type));
-}
-
-cv::Mat wrap(const cvk_image &image) {
-    return cv::Mat(image.height, image.width, cv_type(image.type), image.data, static_cast<size_t>(image.stride));
-}
-}  // namespace
+using cvk::wrap;
 
 extern "C" int cvk_grabcut(cvk_image rgb, cvk_image mask, int32_t iterations) {
     return cvk::guarded([&] {
