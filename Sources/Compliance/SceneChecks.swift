@@ -152,24 +152,3 @@ public struct SceneChecks: Sendable {
         return (lab[0, 0, 0], lab[0, 0, 1], lab[0, 0, 2])
     }
 }
-
-extension GrayImage {
-    /// The 8-connected non-zero region with the most pixels inside `rect`, holes filled
-    /// (OpenCV connected components, through CVision).
-    func largestComponent(in rect: PixelRect) -> GrayImage {
-        var out = GrayImage(width: width, height: height)
-        let (w, h) = (width, height)
-        func view(_ base: UnsafePointer<UInt8>, _ stride: Int) -> cvk_image {
-            cvk_image(data: UnsafeMutableRawPointer(mutating: base), width: Int32(w), height: Int32(h),
-                      stride: Int64(stride), type: Int32(CVK_U8C1.rawValue))
-        }
-        let status = withUnsafeRows { src, ss in
-            out.withUnsafeMutableRows { dst, ds in
-                cvk_component_in_rect(view(src, ss), Int32(rect.x), Int32(rect.y), Int32(rect.width),
-                                      Int32(rect.height), view(UnsafePointer(dst), ds))
-            }
-        }
-        precondition(status == 0, String(cString: cvk_last_error()))
-        return out
-    }
-}

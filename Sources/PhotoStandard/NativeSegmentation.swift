@@ -36,21 +36,4 @@ extension PixelBuffer where Format == Gray {
         }
         if status != 0 { throw SegmentationError(operation: "grabCut", message: String(cString: cvk_last_error())) }
     }
-
-    /// The 8-connected non-zero region with the most pixels inside `rect`, holes filled (255 in,
-    /// 0 out): the person, without specks elsewhere and without gaps where clothing matched the
-    /// backdrop.
-    func component(in rect: PixelRect) -> GrayImage {
-        var out = GrayImage(width: width, height: height)
-        let (w, h) = (width, height)
-        let status = withUnsafeRows { src, srcStride in
-            out.withUnsafeMutableRows { dst, dstStride in
-                cvk_component_in_rect(Self.view(src, srcStride, w, h, channels: 1),
-                                      Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height),
-                                      Self.view(dst, dstStride, w, h, channels: 1))
-            }
-        }
-        precondition(status == 0, String(cString: cvk_last_error()))
-        return out
-    }
 }

@@ -84,7 +84,7 @@ public struct PersonSegmenter: Sendable {
         let small = shrink(image, window: window, scale: s), smallPlate = shrink(plate, window: window, scale: s)
         let differs = plateThresholds.foregroundMask(small, plate: smallPlate)
             .morphology(.open, width: 3)
-        return CoarseMask(mask: differs.component(in: faceRect(face, window: window, scale: s)),
+        return CoarseMask(mask: differs.largestComponent(in: faceRect(face, window: window, scale: s)),
                           window: window, scale: s)
     }
 
@@ -113,7 +113,7 @@ public struct PersonSegmenter: Sendable {
         // A wider opening than with a plate: colour models leak into backdrop objects that touch
         // the person through a thin bridge, which this cuts before the component is chosen.
         let cleaned = person.morphology(.open, width: 5)
-        return CoarseMask(mask: cleaned.component(in: faceRect(face, window: window, scale: s)),
+        return CoarseMask(mask: cleaned.largestComponent(in: faceRect(face, window: window, scale: s)),
                           window: window, scale: s)
     }
 

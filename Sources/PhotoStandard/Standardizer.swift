@@ -203,7 +203,7 @@ public struct Standardizer: Sendable {
         let bandScale: Double
         if let platePhoto {
             mask = segmenter.plateThresholds.foregroundMask(photo, plate: platePhoto)
-                .morphology(.open, width: 3).component(in: faceBox)
+                .morphology(.open, width: 3).largestComponent(in: faceBox)
             // Thin hair lives around the head and is textured; a shadow is smooth, and below the
             // chin a faint difference is taken as shadow.
             var faintHair = segmenter.plateThresholds.faint.foregroundMask(photo, plate: platePhoto)

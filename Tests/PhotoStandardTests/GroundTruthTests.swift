@@ -42,7 +42,7 @@ struct SyntheticScene: Sendable {
         let rough = MatteRefiner().refine(image: portrait, mask: mask, sureForeground: [], plate: nil,
                                           bandScale: 1 / coarse.scale)
         let matte = MatteRefiner().refine(image: portrait, mask: rough.alpha.grayImage(scale: 510, offset: -254).morphology(.open, width: 3)
-            .component(in: PixelRect(x: Int(FaceGeometry(face.landmarks).centreX) - 20, y: Int(face.landmarks.noseTip.y) - 20,
+            .largestComponent(in: PixelRect(x: Int(FaceGeometry(face.landmarks).centreX) - 20, y: Int(face.landmarks.noseTip.y) - 20,
                                      width: 40, height: 40)),
             sureForeground: [], plate: nil, bandScale: 2)
         var alpha = matte.alpha
