@@ -14,8 +14,9 @@ struct RunCommand: ParsableCommand {
             Keys: Enter or a accepts the photo, r retakes, q or Esc quits; for the operator, o shows the \
             measured figures and c takes the photo at once.
             The preview is shown like a mirror (turn off with --no-mirror); the saved photo never is.
-            Exit status: 0 after q; 1 when the camera, the face models or the terminal cannot be used \
-            (the message says what to do).
+            An unplugged camera is shown on the screen and waited for.
+            Exit status: 0 after q; 1 when the settings file, the camera, the face models or the terminal \
+            cannot be used (the message says what to do).
             """
     )
 
