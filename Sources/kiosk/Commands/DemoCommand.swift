@@ -41,7 +41,12 @@ struct DemoCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let standardizer = Standardizer(spec: .diplomaBlue)
         let checker = ComplianceChecker(spec: standardizer.spec)
-        print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)\n")
+        print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)")
+        if photos.isEmpty {
+            print("The test portraits are official photos, not taken at a station: where a check fails, its hint")
+            print("is what the station would ask the student to change before taking the photo.")
+        }
+        print("")
         var written = 0
         for input in inputs {
             let name = input.deletingPathExtension().lastPathComponent
