@@ -52,11 +52,7 @@ struct DemoCommand: ParsableCommand {
             let name = input.deletingPathExtension().lastPathComponent
             do {
                 let image = try ImageFile.read(input)
-                let faces = try detector.detect(in: image)
-                let face = try Standardizer.mainFace(faces).get()
-                let photo = try standardizer.standardize(image, landmarks: face.landmarks)
-                let report = checker.check(photo, source: image, landmarks: face.landmarks,
-                                           faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
+                let (photo, report) = try checker.standardizeAndCheck(image, detector: detector, standardizer: standardizer)
                 let target = folder.appendingPathComponent("\(name)-480x640.jpg")
                 try Data(photo.jpeg).write(to: target)
                 let encoder = JSONEncoder()

@@ -51,11 +51,9 @@ struct StandardizeCommand: ParsableCommand {
         let photo: StandardPhoto
         let compliance: ComplianceReport
         do {
-            let faces = try FaceDetector(models: station.faces.models, options: station.faces.detection).detect(in: image)
-            let face = try Standardizer.mainFace(faces).get()
-            photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plateImage)
-            compliance = ComplianceChecker(spec: standardizer.spec, limits: station.checks).check(
-                photo, source: image, landmarks: face.landmarks, faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
+            let detector = try FaceDetector(models: station.faces.models, options: station.faces.detection)
+            (photo, compliance) = try ComplianceChecker(spec: standardizer.spec, limits: station.checks)
+                .standardizeAndCheck(image, plate: plateImage, detector: detector, standardizer: standardizer)
         } catch let problem as FramingProblem {
             printError("no photo: \(problem)")
             throw ExitCode(1)
