@@ -11,8 +11,12 @@ import TerminalUI
 /// burst, standardisation, checks and review when the guidance asks for the photo.
 ///
 /// Keys: Enter or a accepts a passing photo, r retakes, q or Esc quits; o shows the measured
-/// figures, c takes the photo at once. A camera that goes away is shown as such and waited
-/// for: the loop keeps asking the source, which reopens it when it returns.
+/// figures, c takes the photo at once, p takes a clean plate at the next frame with nobody in
+/// view. A camera that goes away is shown as such and waited for: the loop keeps asking the
+/// source, which reopens it when it returns.
+///
+/// The station takes its own clean plate (`PlateKeeper`) whenever the view is empty and still,
+/// and every photo is made with it when it fits the captured frame.
 public struct LiveSession {
     /// How the station looks and what it makes.
     public struct Options: Sendable {
@@ -26,9 +30,12 @@ public struct LiveSession {
         public var limits: ComplianceLimits
         /// Frames taken for the burst; the sharpest is kept.
         public var burst: Int
+        /// When the clean plate is taken and dropped.
+        public var plate: PlateSettings
 
         public init(mirrored: Bool = true, guideShape: GuideShape = .headAndShoulders, language: LanguageChoice = LanguageChoice(),
-                    outputFolder: URL, spec: PhotoSpec = .diplomaBlue, limits: ComplianceLimits = .standard, burst: Int = 5) {
+                    outputFolder: URL, spec: PhotoSpec = .diplomaBlue, limits: ComplianceLimits = .standard, burst: Int = 5,
+                    plate: PlateSettings = PlateSettings()) {
             self.mirrored = mirrored
             self.guideShape = guideShape
             self.language = language
@@ -36,7 +43,16 @@ public struct LiveSession {
             self.spec = spec
             self.limits = limits
             self.burst = burst
+            self.plate = plate
         }
+    }
+
+    /// What the last photo was made with.
+    public struct CaptureRecord: Sendable, Hashable {
+        /// How the station's plate stood against the captured frame.
+        public var plate: PlateVerdict
+        /// Whether the plate went into the standardiser (only a plate that fits does).
+        public var usedPlate: Bool { plate == .fits }
     }
 
     /// What the screen says while the camera is away.
@@ -52,6 +68,8 @@ public struct LiveSession {
         /// How many checks passed, and the clauses that only warn (for the operator's look).
         var passed = 0
         var warnings: [String] = []
+        /// How the plate stood against the captured frame (used only when it fits).
+        var plate: PlateVerdict
     }
 
     let display: any StationDisplay
@@ -59,6 +77,7 @@ public struct LiveSession {
     let analyzer: FrameAnalyzer
     let options: Options
     private var engine = GuidanceEngine()
+    private var plates: PlateKeeper
     private var review: Review?
     private var showOperator = false
     /// The operator asked for a photo now, whatever the guidance says.
@@ -68,11 +87,15 @@ public struct LiveSession {
     private var lastOutput: GuidanceOutput?
     /// Paths of the photos accepted so far.
     public private(set) var saved: [String] = []
+    /// The last capture's plate, nil before the first.
+    public private(set) var lastCapture: CaptureRecord?
     /// Why the camera is away, while it is.
     private var disconnection: String?
     private var analysedFrames = 0
     private var analysisSeconds = 0.0
     private var notice: (text: Instruction, until: Double)?
+    /// A line for the operator in the footer (the answer to p), until the time given.
+    private var operatorNote: (text: String, until: Double)?
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, detector: FaceDetector, options: Options) {
@@ -80,6 +103,7 @@ public struct LiveSession {
         self.frames = frames
         self.options = options
         analyzer = FrameAnalyzer(detector: detector, spec: options.spec)
+        plates = PlateKeeper(settings: options.plate)
     }
 
     /// One line for the log: frames analysed, time per frame, frames skipped, photos saved.
@@ -131,6 +155,16 @@ public struct LiveSession {
         let took = ContinuousClock.now - began
         analysisSeconds += Double(took.components.attoseconds) * 1e-18 + Double(took.components.seconds)
         analysedFrames += 1
+        // The plate comes from the same analysis copy; the frame is decoded in full only when
+        // the keeper takes it.
+        let event = try plates.observe(small, time: measures.time, personInView: measures.face != nil || measures.faceCount > 0) {
+            try frame.rgbImage()
+        }
+        switch event {
+        case .taken(requested: true): operatorNote = ("plate taken", now + 3)
+        case .requestRefused: operatorNote = ("plate refused: someone is in view", now + 3)
+        default: break
+        }
         let output = engine.update(measures)
         lastImage = small
         lastMeasures = measures
@@ -156,9 +190,14 @@ public struct LiveSession {
         }
         lastOutput?.instruction = .processing
         draw()
+        // The plate must fit the very frame it is used with (the light or the camera may have
+        // changed since the last still frame it was checked on).
+        let plate = plates.verdict(for: best.image)
+        lastCapture = CaptureRecord(plate: plate)
         do {
             let landmarks = try analyzer.detector.landmarks(in: best.image, box: box)
-            let photo = try Standardizer(spec: options.spec).standardize(best.image, landmarks: landmarks)
+            let photo = try Standardizer(spec: options.spec).standardize(best.image, landmarks: landmarks,
+                                                                         plate: plate == .fits ? plates.image : nil)
             // Other people in the frame count too, so the whole frame is searched once more.
             let faces = (try? analyzer.detector.faceBoxes(
                 in: best.image, options: FaceDetectionOptions(minimumFaceSize: max(FaceDetectionOptions.detectorWindow, box.width / 2)))) ?? []
@@ -169,14 +208,16 @@ public struct LiveSession {
             }
             review = Review(photo: photo.image, jpeg: photo.jpeg, problems: problems,
                             passed: report.results.filter { $0.verdict == .pass }.count,
-                            warnings: report.warnings.map(\.clause))
+                            warnings: report.warnings.map(\.clause), plate: plate)
             engine.captured(passed: problems.isEmpty)
         } catch let StandardizeError.framing(problem) {
-            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: problem.chinese, english: problem.english)])
+            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: problem.chinese, english: problem.english)],
+                            plate: plate)
             engine.captured(passed: false)
         } catch {
             // Segmentation or encoding failed: the student retakes, the operator reads why.
-            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")])
+            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")],
+                            plate: plate)
             engine.captured(passed: false)
         }
     }
@@ -202,6 +243,9 @@ public struct LiveSession {
                 showOperator.toggle()
             case .character("c"):
                 forceCapture = true
+            case .character("p"):
+                operatorNote = plates.requestPlate() ? ("plate: taking one at the next frame", now + 3)
+                    : ("plate refused: someone is in view", now + 3)
             default:
                 break
             }
@@ -257,7 +301,7 @@ public struct LiveSession {
         content.checks = output.checks.map { group, holds in
             CheckMark(language.label(group.label), holds.map { $0 ? .pass : .fail } ?? .pending)
         }
-        content.footer = footer()
+        content.footer = footer(plate: nil)
         return content
     }
 
@@ -275,18 +319,34 @@ public struct LiveSession {
         } else {
             content.checks = review.problems.dropFirst().prefix(2).map { CheckMark(language.label($0), .fail) }
         }
-        content.footer = footer()
+        content.footer = footer(plate: review.plate)
         return content
     }
 
-    private func footer() -> String {
-        var text = "q 退出 quit · r 重拍 retake · Enter 确认 accept · o 数据 figures · c 拍照 capture"
+    /// The keys, or with o the operator's figures: the last frame's measures, the plate's state
+    /// and, on a review, whether the photo was made with the plate.
+    private func footer(plate used: PlateVerdict?) -> String {
+        var text = "q 退出 quit · r 重拍 retake · Enter 确认 accept · o 数据 figures · c 拍照 capture · p 背景 plate"
         if showOperator, let m = lastMeasures {
-            let pose = m.face?.measures.pose
-            text = String(format: "yaw %.0f pitch %.0f roll %.0f · light %+.2f · exposure %.0f · sharp %.0f · motion %.2f · %@ · skipped %d",
-                          pose?.yaw ?? 0, pose?.pitch ?? 0, m.face?.measures.roll ?? 0, m.lightBalance, m.exposure,
-                          m.sharpness, m.motion ?? 0, m.framing?.rawValue ?? "crop ok", frames.statistics.dropped)
+            var parts: [String] = []
+            if let face = m.face?.measures {
+                parts.append(face.pose.map { String(format: "yaw %.0f pitch %.0f", $0.yaw, $0.pitch) } ?? "pose unknown")
+                parts.append(String(format: "roll %.0f · light %+.2f · exposure %.0f · sharp %.0f", face.roll, m.lightBalance,
+                                    m.exposure, m.sharpness))
+                parts.append(m.motion.map { String(format: "motion %.2f", $0) } ?? "motion -")
+                parts.append(m.framing?.rawValue ?? "crop ok")
+            } else {
+                // Without a face there is no pose, balance or sharpness: nothing but the frame's
+                // exposure is measured.
+                parts.append(m.framing == .severalPeople ? "several people" : "no face")
+                parts.append(String(format: "exposure %.0f", m.exposure))
+            }
+            parts.append("skipped \(frames.statistics.dropped)")
+            parts.append("plate: \(plates.state)")
+            if let used { parts.append(used == .fits ? "photo made with the plate" : "photo made without a plate (\(used))") }
+            text = parts.joined(separator: " · ")
         }
+        if let note = operatorNote, now < note.until { text += " · " + note.text }
         return text
     }
 }

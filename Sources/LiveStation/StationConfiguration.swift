@@ -76,6 +76,8 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     public var faces = Faces()
     public var screen = Screen()
     public var storage = Storage()
+    /// When the station takes its clean plate of the empty backdrop and when it drops it.
+    public var plate = PlateSettings()
 
     public init() {}
 
@@ -132,11 +134,20 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
             throw invalid("faces.detection.minimumFaceSize", "must be a positive number of pixels")
         }
         if storage.output.isEmpty { throw invalid("storage.output", "must name a folder") }
+        let positive: [(String, Double)] = [("stillSeconds", plate.stillSeconds), ("stillChange", plate.stillChange),
+                                            ("lightChange", plate.lightChange), ("structureChange", plate.structureChange),
+                                            ("displacement", plate.displacement)]
+        for (key, value) in positive where !(value > 0) { throw invalid("plate.\(key)", "must be a positive number") }
+        let shares: [(String, Double)] = [("topStrip", plate.topStrip), ("sideStrip", plate.sideStrip),
+                                          ("sideStripBottom", plate.sideStripBottom)]
+        for (key, value) in shares where !(value > 0 && value < 1) {
+            throw invalid("plate.\(key)", "must be a share of the frame between 0 and 1")
+        }
     }
 
-    /// The live loop's options from the screen, photo, checks and storage sections.
+    /// The live loop's options from the screen, photo, checks, storage and plate sections.
     public var liveOptions: LiveSession.Options {
         LiveSession.Options(mirrored: screen.mirror, guideShape: screen.guide, language: screen.languageChoice,
-                            outputFolder: URL(fileURLWithPath: storage.output), spec: photo, limits: checks)
+                            outputFolder: URL(fileURLWithPath: storage.output), spec: photo, limits: checks, plate: plate)
     }
 }

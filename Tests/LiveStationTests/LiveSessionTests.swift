@@ -128,6 +128,102 @@ struct LiveSessionTests {
         #expect(display.shown.last?.image != nil && display.shown.last?.mirrored == true)
     }
 
+    /// A replay folder in which each picture appears `copies` times in a row (links, not copies).
+    private func replayFolder(_ name: String, _ pictures: [(file: String, copies: Int)]) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("live-session-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var index = 0
+        for picture in pictures {
+            for _ in 0..<picture.copies {
+                try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(String(format: "f%04d.jpg", index)),
+                                                           withDestinationURL: stationFrames.appendingPathComponent(picture.file))
+                index += 1
+            }
+        }
+        return folder
+    }
+
+    private static func isReview(_ content: ScreenContent) -> Bool { content.headline.hasPrefix("照片") && content.headline.contains("R") }
+
+    @Test(.enabled(if: stationFramesPresent, "\(stationFramesMissing)"))
+    func thePlateTakenFromTheEmptyViewMakesThePhoto() throws {
+        // Four seconds of the empty backdrop, then the student sits down in front of it.
+        let folder = try replayFolder("plate", [("plate_fr_obama3_a.jpg", 40), ("fr_obama3__clean_a.jpg", 300)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+        var step = 0
+        // o for the figures; c once they say the plate fits (the capture waits for a face); q on the review.
+        let display = RecordingDisplay { shown in
+            switch step {
+            case 0:
+                step = 1
+                return [.character("o")]
+            case 1 where shown.last?.footer.contains("plate: fits") == true:
+                step = 2
+                return [.character("c")]
+            case 2 where shown.contains(where: Self.isReview):
+                step = 3
+                return [.character("q")]
+            default:
+                return []
+            }
+        }
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        try session.run(duration: 120)
+
+        #expect(step == 3, "the session ended at step \(step); footers: \(Set(display.shown.map(\.footer)))")
+        let capture = try #require(session.lastCapture)
+        #expect(capture.usedPlate && capture.plate == .fits)
+        let review = try #require(display.shown.first(where: Self.isReview))
+        #expect(review.image?.size == PixelSize(width: 480, height: 640))
+        #expect(review.footer.contains("photo made with the plate"), "\(review.footer)")
+        // Before the plate: the figures of an empty view say so instead of printing a pose.
+        let empty = try #require(display.shown.first { $0.footer.contains("plate: none (no empty, still view yet)") })
+        #expect(empty.footer.hasPrefix("no face · exposure"), "\(empty.footer)")
+        #expect(!display.shown.contains { $0.footer.contains("no face") && $0.footer.contains("yaw") })
+    }
+
+    @Test(.enabled(if: stationFramesPresent, "\(stationFramesMissing)"))
+    func withoutAnEmptyViewThePhotoIsMadeWithoutAPlate() throws {
+        // The student is there from the first frame: there never is a plate, and the
+        // operator's p is refused.
+        let folder = try replayFolder("no-plate", [("fr_obama3__clean_a.jpg", 1)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+        var step = 0
+        let display = RecordingDisplay { shown in
+            switch step {
+            case 0:
+                step = 1
+                return [.character("o")]
+            case 1 where shown.last?.footer.contains("yaw") == true:
+                step = 2
+                return [.character("p")]
+            case 2:
+                step = 3
+                return [.character("c")]
+            case 3 where shown.contains(where: Self.isReview):
+                step = 4
+                return [.character("q")]
+            default:
+                return []
+            }
+        }
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        try session.run(duration: 120)
+
+        #expect(step == 4, "the session ended at step \(step); footers: \(Set(display.shown.map(\.footer)))")
+        let capture = try #require(session.lastCapture)
+        #expect(!capture.usedPlate && capture.plate == PlateVerdict.none)
+        #expect(display.shown.contains { $0.footer.hasSuffix("plate refused: someone is in view") })
+        #expect(display.shown.contains { $0.footer.contains("plate: none (no empty, still view yet)") })
+        let review = try #require(display.shown.first(where: Self.isReview))
+        #expect(review.footer.contains("photo made without a plate (no plate)"), "\(review.footer)")
+    }
+
     @Test func qQuitsBeforeAnyFrame() throws {
         let camera = try SourceSpec(parsing: "pattern:320x240@30").open()
         defer { camera.stop() }

@@ -88,6 +88,18 @@ struct StationConfigurationTests {
         #expect(configuration.faces.detection.minimumFaceSize == 120)
     }
 
+    @Test func thePlateSettingsReachTheLiveLoop() throws {
+        let configuration = try StationConfiguration.decode(#"{ plate: { lightChange: 0.06, stillSeconds: 3 } }"#, file: "s.json5")
+        #expect(configuration.liveOptions.plate.lightChange == 0.06)
+        #expect(configuration.liveOptions.plate.stillSeconds == 3)
+        #expect(configuration.liveOptions.plate.structureChange == PlateSettings().structureChange)
+        let strip = #expect(throws: ConfigurationError.self) {
+            try StationConfiguration.decode(#"{ plate: { topStrip: 1.5 } }"#, file: "s.json5")
+        }
+        #expect(strip?.description == "s.json5: 'plate.topStrip' must be a share of the frame between 0 and 1")
+        #expect(throws: ConfigurationError.self) { try StationConfiguration.decode(#"{ plate: { lightChange: 0 } }"#, file: "s.json5") }
+    }
+
     @Test func theShownConfigurationReadsBackAsTheSame() throws {
         var changed = StationConfiguration.standard
         changed.camera.settings.focus = .manual(40)
