@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
         .executable(name: "kiosk-server", targets: ["kiosk-server"]),
+        .executable(name: "kiosk-eval", targets: ["kiosk-eval"]),
         .library(name: "ImageKit", targets: ["ImageKit"]),
     ],
     dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
                 .define("DLIB_DISABLE_ASSERTS"),
             ],
             linkerSettings: [
+                .linkedLibrary("opencv_dnn"),
                 .linkedLibrary("opencv_imgproc"),
                 .linkedLibrary("opencv_core"),
                 .linkedLibrary("dlib"),
@@ -56,6 +58,8 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"], exclude: ["README.md"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
+        // Tooling: measures the station against truth that does not come from it; not shipped.
+        .target(name: "MatteEvaluation", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
@@ -73,6 +77,13 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "kiosk-eval",
+            dependencies: [
+                "MatteEvaluation", "PhotoStandard", "FaceKit", "DataCache",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "kiosk-server",
             dependencies: [
                 "ImageKit",
@@ -86,7 +97,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "ImageKit", "DataCache"]),
         // Needs a real V4L2 device (vivid in the VM of scripts/vm/run-capture-tests.sh).
         .testTarget(name: "CaptureDeviceTests", dependencies: ["Capture", "ImageKit"]),
-        .testTarget(name: "PhotoStandardTests", dependencies: ["PhotoStandard", "FaceKit", "ImageKit", "DataCache"]),
+        .testTarget(name: "PhotoStandardTests", dependencies: ["PhotoStandard", "FaceKit", "ImageKit", "DataCache", "MatteEvaluation"]),
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),

@@ -14,6 +14,17 @@ swift build --build-tests -j "$jobs" || exit 1
 echo "== swift test"
 swift test --skip-build || status=1
 
+# The standard photo against truth that does not come from our code: every frame of the
+# project's matte set and of the shared station frames, with and without the plate, scored
+# against the alpha each frame was made with. Release build: the debug one takes ten times longer.
+echo "== matte evaluation (kiosk-eval matte, release)"
+if swift build -c release -j "$jobs" --product kiosk-eval; then
+    .build/release/kiosk-eval matte --limits scripts/matte-eval/limits.json || status=1
+else
+    echo "!! FAILED: the release build of kiosk-eval"
+    status=1
+fi
+
 for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh; do
     [ -x "$extra" ] || continue
     echo "== $extra"

@@ -26,6 +26,21 @@ public struct DataCache: Sendable {
     /// The astronaut portrait from scikit-image (PNG).
     public var astronaut: URL { root.appendingPathComponent("skimage/astronaut.png") }
 
+    /// The project's matte evaluation set (`scripts/matte-eval/make_set.py`): station-like
+    /// frames with the exact alpha each was composited with, and clean plates.
+    public var matteEvaluation: URL { root.appendingPathComponent("matte-eval") }
+
+    /// The station frames shared beside the package (`../shared/eval/station-frames`: real
+    /// portraits over plain walls with their exact alpha and plates), or
+    /// `$PHOTO_KIOSK_STATION_FRAMES`.
+    public static var stationFrames: URL {
+        if let explicit = ProcessInfo.processInfo.environment["PHOTO_KIOSK_STATION_FRAMES"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/eval/station-frames").standardized
+    }
+
     /// The face photo with that file name, e.g. `"obama.jpg"`.
     public func face(_ name: String) -> URL { faces.appendingPathComponent(name) }
 

@@ -85,9 +85,15 @@ extension PixelBuffer where Format == Gray {
     /// The 8-connected non-zero region with the most pixels inside `rect`, holes filled
     /// (255 in, 0 out): the person in a segmentation mask, without specks elsewhere and without
     /// gaps where clothing matched the backdrop.
-    public func largestComponent(in rect: PixelRect) -> GrayImage {
+    ///
+    /// For a body that runs on past the bottom edge, pass `bottomReach` > 0: regions entering
+    /// from the bottom edge within that many pixels of the chosen one join it (shoulders cut
+    /// off the neck by a collar the colour of the wall), and what the body encloses against
+    /// the bottom edge is filled.
+    public func largestComponent(in rect: PixelRect, bottomReach: Int = 0) -> GrayImage {
         try! mapNative("largest component") {
-            cvk_component_in_rect($0, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height), $1)
+            cvk_component_in_rect($0, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height),
+                                  Int32(bottomReach), $1)
         }
     }
 

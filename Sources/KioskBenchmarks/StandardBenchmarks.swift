@@ -25,7 +25,10 @@ public struct StandardBenchmarks: BenchmarkSuite {
             throw FaceError.invalidInput("no face found in the 1920×1080 benchmark frame")
         }
         let landmarks = found.landmarks.transformed(scale: 2)
-        let standardizer = Standardizer()
+        // The station's standardiser segments with the person network; grabCut alone is timed
+        // beside it, as the fallback without the network.
+        let network = try PersonNetwork(file: PersonNetwork.defaultFile(models: cache.models))
+        let standardizer = Standardizer(network: network), classical = Standardizer()
         let spec = standardizer.spec
         let face = FaceGeometry(landmarks)
         let photo = try standardizer.standardize(frame, landmarks: landmarks)
@@ -52,22 +55,35 @@ public struct StandardBenchmarks: BenchmarkSuite {
             results.append(BenchmarkResult(suite: self.name, name: name, timings: timings,
                                            figures: figures.merging(["cpu ms": cpu / max(1, runs)]) { a, _ in a }))
         }
-        try record("whole path, no plate (landmarks given)", figures: ["bytes": Double(photo.jpeg.count)]) {
+        try record("whole path, no plate, network + grabCut (landmarks given)", figures: ["bytes": Double(photo.jpeg.count)]) {
             blackHole(try standardizer.standardize(frame, landmarks: landmarks))
         }
-        try record("whole path, clean plate (landmarks given)") {
+        try record("whole path, no plate, grabCut alone (landmarks given)") {
+            blackHole(try classical.standardize(frame, landmarks: landmarks))
+        }
+        try record("whole path, clean plate + network (landmarks given)") {
             blackHole(try standardizer.standardize(frame, landmarks: landmarks, plate: plate))
+        }
+        try record("whole path, clean plate alone (landmarks given)") {
+            blackHole(try classical.standardize(frame, landmarks: landmarks, plate: plate))
         }
         try record("whole path with face detection on a 960x540 copy") {
             let small = frame.resized(to: PixelSize(width: 960, height: 540), filter: .area)
             guard let face = try detector.detect(in: small).first else { return }
             blackHole(try standardizer.standardize(frame, landmarks: face.landmarks.transformed(scale: 2)))
         }
-        try record("segmentation: grabCut at reduced size") {
+        try record("segmentation: person network alone (u2netp, 320x320)") {
+            blackHole(try network.probability(frame.cropped(to: PixelRect(x: 560, y: 80, width: 800, height: 1000)),
+                                              size: PixelSize(width: 200, height: 250)))
+        }
+        try record("segmentation: person network + grabCut at reduced size") {
+            blackHole(try PersonSegmenter(network: network).segment(frame, landmarks: landmarks))
+        }
+        try record("segmentation: grabCut alone at reduced size") {
             blackHole(try PersonSegmenter().segment(frame, landmarks: landmarks))
         }
         try record("segmentation: clean-plate difference at reduced size") {
-            blackHole(PersonSegmenter().segment(frame, plate: plate, face: face))
+            blackHole(try PersonSegmenter().segment(frame, plate: plate, face: face))
         }
         try record("resample: region to 480x640 (area + Lanczos)") {
             blackHole(Resampler.resample(frame, region: region, to: spec.size))

@@ -27,6 +27,8 @@ public struct LiveSession {
         /// Where accepted photos are written.
         public var outputFolder: URL
         public var spec: PhotoSpec
+        /// The person network the standardiser segments with (nil: grabCut alone).
+        public var network: PersonNetwork?
         public var limits: ComplianceLimits
         /// Frames taken for the burst; the sharpest is kept.
         public var burst: Int
@@ -34,13 +36,14 @@ public struct LiveSession {
         public var plate: PlateSettings
 
         public init(mirrored: Bool = true, guideShape: GuideShape = .headAndShoulders, language: LanguageChoice = LanguageChoice(),
-                    outputFolder: URL, spec: PhotoSpec = .diplomaBlue, limits: ComplianceLimits = .standard, burst: Int = 5,
-                    plate: PlateSettings = PlateSettings()) {
+                    outputFolder: URL, spec: PhotoSpec = .diplomaBlue, network: PersonNetwork? = nil,
+                    limits: ComplianceLimits = .standard, burst: Int = 5, plate: PlateSettings = PlateSettings()) {
             self.mirrored = mirrored
             self.guideShape = guideShape
             self.language = language
             self.outputFolder = outputFolder
             self.spec = spec
+            self.network = network
             self.limits = limits
             self.burst = burst
             self.plate = plate
@@ -196,7 +199,7 @@ public struct LiveSession {
         lastCapture = CaptureRecord(plate: plate)
         do {
             let landmarks = try analyzer.detector.landmarks(in: best.image, box: box)
-            let photo = try Standardizer(spec: options.spec).standardize(best.image, landmarks: landmarks,
+            let photo = try Standardizer(spec: options.spec, network: options.network).standardize(best.image, landmarks: landmarks,
                                                                          plate: plate == .fits ? plates.image : nil)
             // Other people in the frame count too, so the whole frame is searched once more.
             let faces = (try? analyzer.detector.faceBoxes(

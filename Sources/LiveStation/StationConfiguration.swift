@@ -37,6 +37,20 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         public init() {}
     }
 
+    public struct Segmentation: Codable, Sendable, Hashable {
+        /// The person network (ONNX) that finds the whole person without a plate and helps the
+        /// plate where clothes or skin match the wall; "" for grabCut alone (much weaker: see
+        /// docs/standard-photo.md).
+        public var personNetwork = PersonNetwork.defaultFile(models: FaceModels.standard.descriptor.deletingLastPathComponent()).path
+
+        public init() {}
+
+        /// The network, or nil when switched off.
+        public func network() throws(SegmentationError) -> PersonNetwork? {
+            personNetwork.isEmpty ? nil : try PersonNetwork(file: URL(fileURLWithPath: personNetwork))
+        }
+    }
+
     public struct Screen: Codable, Sendable, Hashable {
         /// `auto` (from COLORTERM and TERM), `truecolor`, `256` or `16`.
         public var colors = "auto"
@@ -74,6 +88,7 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     public var photo = PhotoSpec.diplomaBlue
     public var checks = ComplianceLimits.standard
     public var faces = Faces()
+    public var segmentation = Segmentation()
     public var screen = Screen()
     public var storage = Storage()
     /// When the station takes its clean plate of the empty backdrop and when it drops it.
@@ -134,6 +149,10 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
             throw invalid("faces.detection.minimumFaceSize", "must be a positive number of pixels")
         }
         if storage.output.isEmpty { throw invalid("storage.output", "must name a folder") }
+        if !segmentation.personNetwork.isEmpty && !FileManager.default.fileExists(atPath: segmentation.personNetwork) {
+            throw invalid("segmentation.personNetwork", "names \(segmentation.personNetwork), which does not exist: "
+                + "run scripts/fetch-test-data.sh, or set it to \"\" to use grabCut alone")
+        }
         let positive: [(String, Double)] = [("stillSeconds", plate.stillSeconds), ("stillChange", plate.stillChange),
                                             ("lightChange", plate.lightChange), ("structureChange", plate.structureChange),
                                             ("displacement", plate.displacement)]
@@ -145,9 +164,15 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         }
     }
 
-    /// The live loop's options from the screen, photo, checks, storage and plate sections.
-    public var liveOptions: LiveSession.Options {
+    /// The standardiser for `spec` (the photo section's by default) with the person network.
+    public func standardizer(spec: PhotoSpec? = nil) throws(SegmentationError) -> Standardizer {
+        Standardizer(spec: spec ?? photo, network: try segmentation.network())
+    }
+
+    /// The live loop's options from the screen, photo, segmentation, checks, storage and plate sections.
+    public func liveOptions() throws(SegmentationError) -> LiveSession.Options {
         LiveSession.Options(mirrored: screen.mirror, guideShape: screen.guide, language: screen.languageChoice,
-                            outputFolder: URL(fileURLWithPath: storage.output), spec: photo, limits: checks, plate: plate)
+                            outputFolder: URL(fileURLWithPath: storage.output), spec: photo,
+                            network: try segmentation.network(), limits: checks, plate: plate)
     }
 }

@@ -1,4 +1,5 @@
 import FaceKit
+import ImageKit
 
 /// The measurements of a face that the spec's geometry is written in.
 public struct FaceGeometry: Hashable, Sendable, Codable {
@@ -33,5 +34,65 @@ public struct FaceGeometry: Hashable, Sendable, Codable {
         centreX = (p[1].x + p[15].x) / 2
         chinY = landmarks.chin.y
         browTop = (landmarks.rightBrow + landmarks.leftBrow).map(\.y).min() ?? eyeLine
+    }
+}
+
+
+extension FaceGeometry {
+    /// The same face in a window of the image scaled by `scale` (window pixels = (image − origin) × scale).
+    public func inWindow(_ window: PixelRect, scale: Double) -> FaceGeometry {
+        FaceGeometry(eyeLine: (eyeLine - Double(window.y)) * scale, faceWidth: faceWidth * scale,
+                     centreX: (centreX - Double(window.x)) * scale, chinY: (chinY - Double(window.y)) * scale,
+                     browTop: (browTop - Double(window.y)) * scale)
+    }
+
+    /// The middle of the face, from the brows to the chin: surely the person, so the component
+    /// of a mask that covers most of it is the person.
+    public var coreRect: PixelRect {
+        let half = faceWidth * 0.3
+        return PixelRect(x: Int(centreX - half), y: Int(browTop), width: max(1, Int(2 * half)),
+                         height: max(1, Int(chinY - browTop)))
+    }
+
+    /// Backdrop that a seated person cannot cover: beside the head (beyond 1.4 face widths
+    /// from its centre, above the chin) and well above the eyes (1.6 face widths, above any
+    /// hair). The plate is matched to the frame there.
+    public var backdropReference: [PixelRect] {
+        let w = faceWidth
+        let top = Int(eyeLine - 1.6 * w), chin = Int(chinY)
+        let left = Int(centreX - 1.4 * w), right = Int(centreX + 1.4 * w)
+        let far = 100_000
+        return [PixelRect(x: -far, y: -far, width: 2 * far, height: top + far),
+                PixelRect(x: -far, y: -far, width: left + far, height: chin + far),
+                PixelRect(x: right, y: -far, width: far, height: chin + far)]
+    }
+
+    /// Marks, in `mask` (these coordinates), what every seated person has whatever its colour:
+    /// the middle of the face, the forehead and crown above it (the skull rises at least 0.45
+    /// face widths above the brows), the neck below the chin and the chest below that, which
+    /// skin on a beige wall, a white collar on a pale wall or a shirt the colour of the plate
+    /// would otherwise cut away.
+    public func addBodyCore(to mask: inout GrayImage) {
+        let w = faceWidth, width = mask.width, height = mask.height
+        let face = coreRect
+        mask.withUnsafeMutableRows { p, stride in
+            for y in max(0, face.y)..<min(height, max(face.y, face.maxY)) {
+                for x in max(0, face.x)..<min(width, max(face.x, face.maxX)) { p[y * stride + x] = 255 }
+            }
+            // The crown narrows as it curves: full core width up to 0.3 face widths above the
+            // brows, then a narrower cap up to 0.42.
+            for (top, half) in [(0.3, 0.3), (0.42, 0.18)] {
+                let y0 = max(0, Int(browTop - top * w)), y1 = min(height, max(0, Int(browTop)))
+                let x0 = max(0, Int(centreX - half * w)), x1 = min(width, Int(centreX + half * w))
+                for y in y0..<max(y0, y1) { for x in x0..<max(x0, x1) { p[y * stride + x] = 255 } }
+            }
+            let neckTop = max(0, Int(chinY - 0.05 * w)), chestTop = Int(chinY + 0.6 * w)
+            guard neckTop < height else { return }
+            for y in neckTop..<height {
+                let half = Double(y) < Double(chestTop) ? 0.22 * w : 0.45 * w
+                let x0 = max(0, Int(centreX - half)), x1 = min(width, Int(centreX + half))
+                for x in x0..<max(x0, x1) { p[y * stride + x] = 255 }
+            }
+        }
     }
 }

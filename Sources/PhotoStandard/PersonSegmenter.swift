@@ -39,16 +39,24 @@ public struct CoarseMask: Sendable {
     }
 }
 
-/// Finds the person at reduced resolution, either against a clean plate or from colour models.
+/// Finds the person at reduced resolution: against a clean plate, or without one from a
+/// person network (when the station has one) refined by grabCut, or from grabCut alone.
 public struct PersonSegmenter: Sendable {
     /// Face width, in mask pixels, that the coarse stage works at: enough to outline the head
     /// and shoulders, small enough for grabCut to run in a few tens of milliseconds.
     public var coarseFaceWidth = 56.0
     /// grabCut iterations.
     public var iterations = 3
-    public var plateThresholds = PlateThresholds()
+    public var plateDifference = PlateDifference()
+    /// The person network for frames without a plate; nil: grabCut seeded from the face alone.
+    public var network: PersonNetwork?
 
-    public init() {}
+    public init(network: PersonNetwork? = nil) { self.network = network }
+
+    /// What the no-plate path starts from, for reports.
+    public var noPlateMethod: String { network == nil ? "grabCut (no plate)" : "person network + grabCut (no plate)" }
+    /// What the plate path starts from, for reports.
+    public var plateMethod: String { network == nil ? "clean plate" : "clean plate + person network" }
 
     /// The part of the source the photo can ever show, with a margin: at the smallest allowed
     /// face the photo spans 1.33 face widths either side of the face centre, at most 1.67 above
@@ -69,34 +77,68 @@ public struct PersonSegmenter: Sendable {
         return image.cropped(to: window).resized(to: size, filter: .area)
     }
 
-    /// The rectangle of the face in mask coordinates: the component the person is.
-    func faceRect(_ face: FaceGeometry, window: PixelRect, scale: Double) -> PixelRect {
-        let half = face.faceWidth * 0.3
-        return PixelRect(x: Int(((face.centreX - half) - Double(window.x)) * scale),
-                         y: Int((face.browTop - Double(window.y)) * scale),
-                         width: max(1, Int(2 * half * scale)),
-                         height: max(1, Int((face.chinY - face.browTop) * scale)))
-    }
-
     /// The person as what differs from the clean plate.
-    public func segment(_ image: RGBImage, plate: RGBImage, face: FaceGeometry) -> CoarseMask {
+    ///
+    /// With a network both must agree, each where it is strong: the network's person (where the
+    /// person's colour matches the wall — a white shirt on an off-white wall, skin on beige —
+    /// the plate cannot tell), except where the plate sees the wall in shadow and the network is
+    /// not sure (the person's own shadow beside the shoulder), and what differs from the plate
+    /// where the network does not rule it out (a strand of hair it missed; not a chair or a bag
+    /// well away from the person).
+    public func segment(_ image: RGBImage, plate: RGBImage, face: FaceGeometry) throws(SegmentationError) -> CoarseMask {
         let window = Self.window(face, frame: image.bounds), s = scale(face)
         let small = shrink(image, window: window, scale: s), smallPlate = shrink(plate, window: window, scale: s)
-        let differs = plateThresholds.foregroundMask(small, plate: smallPlate)
-            .morphology(.open, width: 3)
-        return CoarseMask(mask: differs.largestComponent(in: faceRect(face, window: window, scale: s)),
+        let probability = try network.map { network throws(SegmentationError) in
+            try network.probability(image.cropped(to: window), size: small.size)
+        }
+        return CoarseMask(mask: plateMask(small, plate: smallPlate, face: face.inWindow(window, scale: s),
+                                          probability: probability),
                           window: window, scale: s)
     }
 
-    /// The person from colour models of backdrop and person (grabCut), seeded from the face:
-    /// the face and the torso below it are person, the frame's top and the areas above and
-    /// beside the head are backdrop.
+    /// The person in `image` against its `plate` (both the same size, `face` in their pixels):
+    /// what differs from the plate, with the parts every seated person has (face, neck, chest)
+    /// added, cleaned of specks, and whatever the body encloses against the bottom edge filled.
+    /// The plate is matched to the image on the backdrop beside and above the head.
+    /// `probability`, a person network's map of the same pixels, decides with the plate (see
+    /// `segment(_:plate:face:)`).
+    public func plateMask(_ image: RGBImage, plate: RGBImage, face: FaceGeometry,
+                          probability: FloatPlane? = nil) -> GrayImage {
+        let match = plateDifference.match(image, plate: plate, reference: face.backdropReference)
+        var differs = plateDifference.foregroundMask(image, plate: plate, match: match)
+        if let probability {
+            let shadow = plateDifference.shadowMask(image, plate: plate, match: match).elements
+            let p = probability.elements, plateSays = differs.elements
+            let person: [UInt8] = p.indices.map { i in
+                let sure = p[i] > 0.9, leaning = p[i] >= 0.5 && shadow[i] == 0
+                return sure || leaning || (plateSays[i] != 0 && p[i] > 0.05) ? 255 : 0
+            }
+            differs = GrayImage(width: differs.width, height: differs.height, elements: person)
+        }
+        face.addBodyCore(to: &differs)
+        return person(in: differs, face: face)
+    }
+
+    /// The cleaned person from a rough mask: an opening cuts thin bridges to other objects, the
+    /// component on the face is kept with the body parts entering from the bottom near it.
+    func person(in rough: GrayImage, face: FaceGeometry) -> GrayImage {
+        let width = max(3, Int((face.faceWidth / 20).rounded()) | 1)
+        return rough.morphology(.open, width: width)
+            .largestComponent(in: face.coreRect, bottomReach: max(2, Int(face.faceWidth * 0.3)))
+    }
+
+    /// The person without a plate. With a network, its map decides where it is sure and seeds
+    /// grabCut where it is not; without one, grabCut is seeded from the face's landmarks.
     public func segment(_ image: RGBImage, landmarks: FaceLandmarks) throws(SegmentationError) -> CoarseMask {
         let face = FaceGeometry(landmarks)
         let window = Self.window(face, frame: image.bounds), s = scale(face)
         let small = shrink(image, window: window, scale: s)
         var labels = seeds(face: face, landmarks: landmarks, window: window, scale: s,
                            size: small.size, frame: image.bounds)
+        if let network {
+            let probability = try network.probability(image.cropped(to: window), size: small.size)
+            labels = networkSeeds(probability, landmarkSeeds: labels)
+        }
         try labels.grabCut(small, iterations: iterations)
         var person = GrayImage(width: small.width, height: small.height)
         labels.withUnsafeRows { src, ss in
@@ -110,11 +152,27 @@ public struct PersonSegmenter: Sendable {
                 }
             }
         }
+        let local = face.inWindow(window, scale: s)
         // A wider opening than with a plate: colour models leak into backdrop objects that touch
         // the person through a thin bridge, which this cuts before the component is chosen.
         let cleaned = person.morphology(.open, width: 5)
-        return CoarseMask(mask: cleaned.largestComponent(in: faceRect(face, window: window, scale: s)),
+        return CoarseMask(mask: cleaned.largestComponent(in: local.coreRect,
+                                                         bottomReach: network == nil ? 0 : max(2, Int(local.faceWidth * 0.3))),
                           window: window, scale: s)
+    }
+
+    /// grabCut labels from the network's map: sure where the network is sure, probable where
+    /// it leans; the landmark seeds of the face and the window's backdrop edges stay definite.
+    func networkSeeds(_ probability: FloatPlane, landmarkSeeds: GrayImage) -> GrayImage {
+        let p = probability.elements, seeds = landmarkSeeds.elements
+        let labels = zip(p, seeds).map { value, seed -> UInt8 in
+            if seed == GrabCutLabel.foreground.rawValue { return seed }
+            if value > 0.9 { return GrabCutLabel.foreground.rawValue }
+            if value < 0.05 { return GrabCutLabel.background.rawValue }
+            if seed == GrabCutLabel.background.rawValue { return seed }
+            return value >= 0.5 ? GrabCutLabel.probablyForeground.rawValue : GrabCutLabel.probablyBackground.rawValue
+        }
+        return GrayImage(width: landmarkSeeds.width, height: landmarkSeeds.height, elements: labels)
     }
 
     /// The grabCut starting labels, in mask coordinates.
@@ -188,65 +246,6 @@ public struct PersonSegmenter: Sendable {
             }
         }
         return labels
-    }
-}
-
-/// Foreground tests of an image against its clean plate.
-public struct PlateThresholds: Hashable, Sendable, Codable {
-    /// Chromaticity difference (|Δr| + |Δg| of r = R/(R+G+B)) that counts as a different
-    /// surface; a shadow changes brightness but hardly chromaticity.
-    public var chroma: Float = 0.045
-    /// Brightness ratios to the plate still taken as the backdrop in shadow or lit a little more.
-    public var darkestShadow: Float = 0.45
-    public var brightest: Float = 1.15
-    /// Below this sum of R+G+B (0…765) chromaticity is noise and only brightness counts.
-    public var darkSum: Float = 60
-
-    public init() {}
-
-    /// Thresholds that also catch thin hair over the backdrop (and, with it, light shadow):
-    /// near the person such pixels are left to the matting to decide.
-    public var faint: PlateThresholds {
-        var lenient = self
-        lenient.chroma = chroma / 2
-        lenient.darkestShadow = 0.92
-        lenient.brightest = 1.06
-        return lenient
-    }
-
-    /// How strongly each pixel differs from the plate: values above 1 are the person.
-    func score(_ image: RGBImage, plate: RGBImage) -> FloatPlane {
-        var out = FloatPlane(width: image.width, height: image.height)
-        let width = image.width, height = image.height
-        image.withUnsafeRows { ip, istride in
-            plate.withUnsafeRows { pp, pstride in
-                out.withUnsafeMutableRows { op, ostride in
-                    for y in 0..<height {
-                        let irow = ip + y * istride, prow = pp + y * pstride
-                        for x in 0..<width {
-                            let ir = Float(irow[3 * x]), ig = Float(irow[3 * x + 1]), ib = Float(irow[3 * x + 2])
-                            let pr = Float(prow[3 * x]), pg = Float(prow[3 * x + 1]), pb = Float(prow[3 * x + 2])
-                            let isum = ir + ig + ib + 1, psum = pr + pg + pb + 1
-                            let ratio = isum / psum
-                            var s: Float = 0
-                            if ratio < darkestShadow { s = 1 + (darkestShadow - ratio) / 0.1 }
-                            if ratio > brightest { s = max(s, 1 + (ratio - brightest) / 0.05) }
-                            // Chromaticity is trusted in proportion to how bright the pixel is.
-                            let trust = min(1, min(isum, psum) / (2 * darkSum))
-                            let dc = abs(ir / isum - pr / psum) + abs(ig / isum - pg / psum)
-                            s = max(s, trust * dc / chroma)
-                            op[y * ostride + x] = s
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// 255 where the image shows something other than the plate's backdrop.
-    public func foregroundMask(_ image: RGBImage, plate: RGBImage) -> GrayImage {
-        score(image, plate: plate).grayImage(scale: 255, offset: -254)
     }
 }
 

@@ -71,7 +71,9 @@ public struct PhotoSpec: Hashable, Sendable, Codable {
     /// and 15) from the vertical centre line of the photo.
     public var centringTolerance: Double
     /// The largest enlargement of the camera frame allowed: beyond it the photo would be soft,
-    /// so the student is asked to come closer instead.
+    /// so the student is asked to come closer instead. 2 × lets a 640 × 480 webcam give a photo
+    /// of a student seated at arm's length (face about 100 px wide); the sharpness check still
+    /// judges the result.
     public var maximumUpscale: Double
 
     public init(name: String, width: Int, height: Int, dotsPerInch: Int, minimumQuality: Int,
@@ -107,7 +109,7 @@ public struct PhotoSpec: Hashable, Sendable, Codable {
         minimumBytes: 20 * 1024, maximumBytes: 40 * 1000,
         background: RGBColor(r: 100, g: 197, b: 255), backgroundTolerance: 3,
         headTop: TargetRange(50, 110, preferred: 80), eyeLine: TargetRange(200, 300, preferred: 245),
-        faceWidth: TargetRange(180, 300, preferred: 240), centringTolerance: 12, maximumUpscale: 1.3)
+        faceWidth: TargetRange(180, 300, preferred: 240), centringTolerance: 12, maximumUpscale: 2.0)
 
     /// The same standard for provinces that use a white background.
     public static let diplomaWhite: PhotoSpec = {

@@ -43,6 +43,9 @@ public struct StandardPhoto: Sendable {
     /// The matte the photo was composited with.
     public var alpha: FloatPlane
     public var plan: CropPlan
+    /// The whole-pixel region of the source frame the photo shows (it may reach past the
+    /// frame's edges, where the backdrop is repeated): photo = (source − origin) × 480 / width.
+    public var sourceRegion: PixelRect
     /// The landmarks moved into the photo's coordinates.
     public var landmarks: FaceLandmarks
     public var report: StandardizeReport
@@ -97,7 +100,12 @@ public struct Standardizer: Sendable {
     public var segmenter = PersonSegmenter()
     public var refiner = MatteRefiner()
 
-    public init(spec: PhotoSpec = .diplomaBlue) { self.spec = spec }
+    /// - Parameter network: the person network for frames without a plate (and to help the
+    ///   plate where the person's colour matches the wall); nil leaves grabCut alone.
+    public init(spec: PhotoSpec = .diplomaBlue, network: PersonNetwork? = nil) {
+        self.spec = spec
+        segmenter.network = network
+    }
 
     /// Picks the person from the detector's faces: the largest, unless another is nearly as
     /// large (two people in view cannot give a registration photo).
@@ -118,7 +126,7 @@ public struct Standardizer: Sendable {
         let face = FaceGeometry(landmarks)
         let coarse: CoarseMask
         if let plate {
-            coarse = segmenter.segment(image, plate: plate, face: face)
+            do { coarse = try segmenter.segment(image, plate: plate, face: face) } catch { throw .segmentation(error) }
         } else {
             do { coarse = try segmenter.segment(image, landmarks: landmarks) } catch { throw .segmentation(error) }
         }
@@ -147,13 +155,13 @@ public struct Standardizer: Sendable {
                                       density: .dpi(spec.dotsPerInch))
         } catch { throw .encoding(error) }
         let report = StandardizeReport(
-            spec: spec.name, segmentation: plate == nil ? "grabCut (no plate)" : "clean plate",
+            spec: spec.name, segmentation: plate == nil ? segmenter.noPlateMethod : segmenter.plateMethod,
             geometry: rendered.geometry, violations: rendered.geometry.violations(of: spec),
             matte: statistics(rendered.alpha), plan: plan,
             encoding: .init(quality: encoded.quality, bytes: encoded.bytes.count, dotsPerInch: spec.dotsPerInch,
                             fit: encoded.fit))
         return StandardPhoto(jpeg: encoded.bytes, image: rendered.image, alpha: rendered.alpha, plan: plan,
-                             landmarks: rendered.landmarks, report: report)
+                             sourceRegion: rendered.mapping.region, landmarks: rendered.landmarks, report: report)
     }
 
     func framingInput(_ coarse: CoarseMask, face: FaceGeometry, frame: PixelRect) throws(StandardizeError)
@@ -196,17 +204,24 @@ public struct Standardizer: Sendable {
             Point2D(x: $0.x * mapping.scaleX + mapping.offsetX, y: $0.y * mapping.scaleY + mapping.offsetY)
         })
         let face = FaceGeometry(moved)
-        let faceBox = PixelRect(x: Int(face.centreX - face.faceWidth * 0.3), y: Int(face.browTop),
-                                width: Int(face.faceWidth * 0.6), height: Int(face.chinY - face.browTop))
-        let mask: GrayImage
+        // The coarse mask decides what is person: found where averaging has beaten the noise
+        // down, it keeps a collar or a shoulder that matches the wall, which a mask made at this
+        // resolution lost. The refiner makes its edge follow the image.
+        let mask = coarseMaskInPhoto(coarse, mapping: mapping)
+        let bandScale = mapping.scaleX / coarse.scale
         var faint: GrayImage?
-        let bandScale: Double
         if let platePhoto {
-            mask = segmenter.plateThresholds.foregroundMask(photo, plate: platePhoto)
-                .morphology(.open, width: 3).largestComponent(in: faceBox)
             // Thin hair lives around the head and is textured; a shadow is smooth, and below the
-            // chin a faint difference is taken as shadow.
-            var faintHair = segmenter.plateThresholds.faint.foregroundMask(photo, plate: platePhoto)
+            // chin a faint difference is taken as shadow. The photo may show too little backdrop
+            // beside the head to match the plate on: it is matched where the coarse mask, well
+            // away from the person, saw backdrop.
+            let margin = 2 * Int((face.faceWidth / 10).rounded()) + 1
+            let near = mask.morphology(.dilate, width: margin)
+            let backdrop = GrayImage(width: near.width, height: near.height,
+                                     elements: near.elements.map { $0 == 0 ? 255 : 0 })
+            let difference = segmenter.plateDifference
+            let match = difference.match(photo, plate: platePhoto, backdrop: backdrop)
+            var faintHair = difference.faint.foregroundMask(photo, plate: platePhoto, match: match)
             let texture = shadingTexture(photo, plate: platePhoto)
             faintHair.withUnsafeMutableRows { p, stride in
                 texture.withUnsafeRows { t, ts in
@@ -218,10 +233,6 @@ public struct Standardizer: Sendable {
                 }
             }
             faint = faintHair
-            bandScale = 1
-        } else {
-            mask = coarseMaskInPhoto(coarse, mapping: mapping)
-            bandScale = mapping.scaleX / coarse.scale
         }
         let skinHull = convexHull(moved.points[17...67].map { $0 })
         let skin = rasterize(skinHull, width: spec.width, height: spec.height)

@@ -1,3 +1,4 @@
+import DataCache
 import FaceKit
 import Foundation
 import Guidance
@@ -7,8 +8,7 @@ import Testing
 
 /// The shared station frames beside the package: real portraits pasted over plain walls, each
 /// wall with a clean plate of its own (the same wall, independent camera noise).
-let stationFrames = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../../shared/eval/station-frames").standardized
+let stationFrames = DataCache.stationFrames
 let stationFramesPresent = FileManager.default.fileExists(atPath: stationFrames.appendingPathComponent("cases.json").path)
 let stationFramesMissing = "the station frames are missing: ../shared/eval/station-frames beside the package"
 

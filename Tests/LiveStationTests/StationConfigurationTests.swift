@@ -90,9 +90,9 @@ struct StationConfigurationTests {
 
     @Test func thePlateSettingsReachTheLiveLoop() throws {
         let configuration = try StationConfiguration.decode(#"{ plate: { lightChange: 0.06, stillSeconds: 3 } }"#, file: "s.json5")
-        #expect(configuration.liveOptions.plate.lightChange == 0.06)
-        #expect(configuration.liveOptions.plate.stillSeconds == 3)
-        #expect(configuration.liveOptions.plate.structureChange == PlateSettings().structureChange)
+        #expect((try configuration.liveOptions()).plate.lightChange == 0.06)
+        #expect((try configuration.liveOptions()).plate.stillSeconds == 3)
+        #expect((try configuration.liveOptions()).plate.structureChange == PlateSettings().structureChange)
         let strip = #expect(throws: ConfigurationError.self) {
             try StationConfiguration.decode(#"{ plate: { topStrip: 1.5 } }"#, file: "s.json5")
         }

@@ -46,7 +46,9 @@ struct CropSolverTests {
     }
 
     @Test func smallFaceNeedingTooMuchEnlargementIsTooFar() {
-        #expect(CropSolver(spec: spec).solve(input(width: 100)) == .failure(.tooFar))
+        // The smallest allowed face needs more than the largest enlargement.
+        let width = spec.faceWidth.minimum / spec.maximumUpscale - 5
+        #expect(CropSolver(spec: spec).solve(input(width: width)) == .failure(.tooFar))
     }
 
     @Test func faceFillingTheFrameIsTooClose() {

@@ -8,7 +8,7 @@ struct MattingPartsTests {
         let plate = RGBImage(width: 3, height: 1, elements: [200, 196, 186, 200, 196, 186, 200, 196, 186])
         // The backdrop 40% darker (a shadow), skin, and the backdrop itself with noise.
         let image = RGBImage(width: 3, height: 1, elements: [120, 118, 112, 190, 140, 120, 202, 195, 188])
-        let mask = PlateThresholds().foregroundMask(image, plate: plate)
+        let mask = PlateDifference().foregroundMask(image, plate: plate, match: .init(gains: [1, 1, 1], noise: 1))
         #expect(mask.elements == [0, 255, 0])
     }
 

@@ -4,3 +4,4 @@
 #include "cvision_face.h"
 #include "cvision_drawing.h"
 #include "cvision_warp.h"
+#include "cvision_person_net.h"

@@ -4,6 +4,7 @@ import DataCache
 import FaceKit
 import Foundation
 import ImageKit
+import LiveStation
 import PhotoStandard
 
 struct DemoCommand: ParsableCommand {
@@ -30,16 +31,16 @@ struct DemoCommand: ParsableCommand {
             FileHandle.standardError.write(Data("kiosk demo: \(cache.missingMessage)\n".utf8))
             throw ExitCode(2)
         }
-        let detector: FaceDetector
+        let detector: FaceDetector, standardizer: Standardizer
         do {
             detector = try FaceDetector()
+            standardizer = try StationConfiguration.standard.standardizer(spec: .diplomaBlue)
         } catch {
             FileHandle.standardError.write(Data("kiosk demo: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let folder = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let standardizer = Standardizer(spec: .diplomaBlue)
         let checker = ComplianceChecker(spec: standardizer.spec)
         print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)")
         if photos.isEmpty {

@@ -56,9 +56,10 @@ struct RunCommand: ParsableCommand {
         let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
         defer { frames.stop() }
         let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
+        let options = try failing("person network") { try station.liveOptions() }
         let terminal = try failing("terminal") { try Terminal() }
         var session = LiveSession(display: TerminalDisplay(terminal: terminal, reducer: station.screen.reducer()), frames: frames,
-                                  detector: detector, options: station.liveOptions)
+                                  detector: detector, options: options)
         let result = Result { try session.run(duration: duration) }
         terminal.close()
         if case let .failure(error) = result {

@@ -47,7 +47,11 @@ struct StandardizeCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         }
-        let standardizer = Standardizer(spec: white ? .diplomaWhite : station.photo)
+        let standardizer: Standardizer
+        do { standardizer = try station.standardizer(spec: white ? .diplomaWhite : nil) } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
         let photo: StandardPhoto
         let compliance: ComplianceReport
         do {
