@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cache="${PHOTO_KIOSK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/photo-kiosk}"
+cache="$(scripts/cache-dir.sh)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -12,7 +12,7 @@
 # Usage: scripts/fetch-test-data.sh [--quiet]   (re-running is cheap: finished parts are kept)
 set -euo pipefail
 
-cache="${PHOTO_KIOSK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/photo-kiosk}"
+cache="$("$(dirname "${BASH_SOURCE[0]}")/cache-dir.sh")"
 quiet=${1:-}
 say() { [ "$quiet" = "--quiet" ] || echo "fetch-test-data: $*" >&2; }
 

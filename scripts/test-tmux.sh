@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 kiosk=${KIOSK:-.build/debug/kiosk}
-faces=${PHOTO_KIOSK_CACHE:-$HOME/.cache/photo-kiosk}/faces
+faces="$("$(dirname "$0")/cache-dir.sh")/faces"
 for tool in tmux convert identify; do
     command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
 done

@@ -9,7 +9,7 @@
 # Exit 77 with "SKIPPED: …" on stderr when something cannot be had on this machine.
 set -euo pipefail
 
-cache=${KIOSK_VM_CACHE:-$HOME/.cache/photo-kiosk/vm}
+cache=${KIOSK_VM_CACHE:-$("$(dirname "$0")/../cache-dir.sh")/vm}
 here=$(cd "$(dirname "$0")" && pwd)
 
 skip() { echo "SKIPPED: $*" >&2; exit 77; }

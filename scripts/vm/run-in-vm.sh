@@ -9,7 +9,7 @@
 # land in OUTPUT_DIR (default: a fresh temporary folder, printed at the end). The exit status
 # is the job's. Exit 77 ("SKIPPED: …") when the VM cannot be started here.
 #
-# Environment: KIOSK_VM_CACHE (kernel cache, default ~/.cache/photo-kiosk/vm),
+# Environment: KIOSK_VM_CACHE (kernel cache, default vm/ in the test-data cache, scripts/cache-dir.sh),
 # KIOSK_VM_ACCEL (kvm or tcg; default: kvm only when a plain kvm_intel/kvm_amd is loaded),
 # KIOSK_VIVID_OPTIONS (vivid's module options), KIOSK_VM_TIMEOUT (seconds, default 300).
 set -uo pipefail
@@ -56,11 +56,14 @@ end=$(date +%s.%N)
 echo "kiosk-vm: VM ran $(echo "$end - $start" | bc 2>/dev/null || echo "?") s ($accel); outputs in $out" >&2
 
 if [ ! -s "$out/status" ]; then
-    # Never booted: the VM cannot run here. Booted but no status: the job hung or crashed.
-    if [ ! -e "$out/booted" ]; then
-        echo "SKIPPED: the VM did not boot (qemu exit $qemu_rc, accelerator $accel); see the console output above" >&2
+    # qemu refusing to start (no accelerator it can use, a kernel it cannot load) exits non-zero
+    # at once: no VM can run here, a skip. A VM that started and then panicked, rebooted or hung
+    # before the job's marker (qemu exit 0 with -no-reboot, or the time-out) is broken: a failure.
+    if [ ! -e "$out/booted" ] && [ $qemu_rc -ne 0 ] && [ $qemu_rc -ne 124 ]; then
+        echo "SKIPPED: qemu could not start a VM here (qemu exit $qemu_rc, accelerator $accel); see its message above" >&2
         exit 77
     fi
+    [ -e "$out/booted" ] || echo "kiosk-vm: the VM started but broke before the job began (qemu exit $qemu_rc)" >&2
     [ $qemu_rc -eq 124 ] && echo "kiosk-vm: the VM timed out after ${KIOSK_VM_TIMEOUT:-300} s" >&2
     echo "kiosk-vm: the job did not finish (qemu exit $qemu_rc)" >&2
     exit 1
