@@ -35,30 +35,72 @@ struct ConfigurationFileTests {
     }
 
     @Test func aMisspeltKeyIsRejectedWithASuggestion() {
-        #expect(throws: ConfigurationError.unknownKey(file: "station.json5", keyPath: "backgroud", suggestion: "background")) {
+        #expect(throws: ConfigurationError.unknownKey(file: "station.json5", keyPath: "backgroud", suggestion: "background",
+                                                      at: TextLocation(line: 1, column: 3))) {
             try load(#"{ backgroud: [1, 2, 3] }"#)
         }
     }
 
     @Test func anUnknownNestedKeyNamesItsFullPath() {
-        let error = #expect(throws: ConfigurationError.self) { try load(#"{ camera: { resolution: "1080p" } }"#) }
-        #expect(error == .unknownKey(file: "station.json5", keyPath: "camera.resolution", suggestion: nil))
-        #expect(error!.description == "station.json5: unknown setting 'camera.resolution'; remove it or check its spelling")
+        let error = #expect(throws: ConfigurationError.self) { try load("{\n  camera: { resolution: \"1080p\" } }") }
+        #expect(error == .unknownKey(file: "station.json5", keyPath: "camera.resolution", suggestion: nil,
+                                     at: TextLocation(line: 2, column: 13)))
+        #expect(error!.description == "station.json5:2:13: unknown setting 'camera.resolution'; remove it or check its spelling")
     }
 
     @Test func aValueOfTheWrongTypeSaysWhatIsExpected() {
         let error = #expect(throws: ConfigurationError.self) { try load(#"{ camera: { framesPerSecond: "fast" } }"#) }
-        #expect(error == .wrongType(file: "station.json5", keyPath: "camera.framesPerSecond", expected: "a whole number"))
+        #expect(error == .wrongType(file: "station.json5", keyPath: "camera.framesPerSecond", expected: "a whole number",
+                                    found: "\"fast\"", at: TextLocation(line: 1, column: 13)))
+        #expect(error?.description == #"station.json5:1:13: 'camera.framesPerSecond' must be a whole number, not "fast""#)
     }
 
-    @Test func brokenSyntaxIsReportedAsSuch() {
-        let error = #expect(throws: ConfigurationError.self) { try load(#"{ camera: { "#) }
-        guard case .syntax = error else { Issue.record("expected a syntax error, got \(String(describing: error))"); return }
+    @Test func brokenSyntaxIsReportedWithItsLineAndColumn() {
+        let error = #expect(throws: ConfigurationError.self) { try load("{ camera: { \n") }
+        #expect(error == .syntax(file: "station.json5", reason: "the file ends before the { at line 1, column 11 is closed with }",
+                                 at: TextLocation(line: 2, column: 1)))
+    }
+
+    @Test func aValidatorsFindingIsPlacedAtTheKeyTheFileSets() {
+        func validate(_ example: Example) -> InvalidSetting? {
+            example.camera.framesPerSecond > 60
+                ? InvalidSetting(keyPath: "camera.framesPerSecond", reason: "is \(example.camera.framesPerSecond); it must be at most 60",
+                                 relatedKeyPaths: ["camera.device"])
+                : nil
+        }
+        func load(_ text: String) throws(ConfigurationError) -> Example {
+            try ConfigurationFile.decode(from: Data(text.utf8), file: "s.json5", defaults: Example(), validate: validate)
+        }
+        #expect(throws: ConfigurationError.invalidValue(file: "s.json5", keyPath: "camera.framesPerSecond",
+                                                        reason: "is 90; it must be at most 60", at: TextLocation(line: 3, column: 5))) {
+            try load("{\n  camera: {\n    framesPerSecond: 90 } }")
+        }
+        // Where the file does not set the key, the error points at a setting it was judged against.
+        var defaults = Example()
+        defaults.camera.framesPerSecond = 90
+        let related = #expect(throws: ConfigurationError.self) {
+            try ConfigurationFile.decode(from: Data(#"{ camera: { device: "/dev/video2" } }"#.utf8), file: "s.json5",
+                                         defaults: defaults, validate: validate)
+        }
+        #expect(related?.location == TextLocation(line: 1, column: 13))
+        // Where it sets neither, the value at fault is the default, and the message says so.
+        let unset = #expect(throws: ConfigurationError.self) {
+            try ConfigurationFile.decode(from: Data("{}".utf8), file: "s.json5", defaults: defaults, validate: validate)
+        }
+        #expect(unset?.description
+            == "s.json5: 'camera.framesPerSecond' is 90; it must be at most 60 (this is the default: the file does not set it)")
     }
 
     @Test func aMissingFileSaysSo() {
         #expect(throws: ConfigurationError.unreadable(file: "/nonexistent/station.json5", reason: "no such file")) {
             try ConfigurationFile.load(from: URL(fileURLWithPath: "/nonexistent/station.json5"), defaults: Example())
+        }
+    }
+
+    @Test func aFolderIsNotAFile() {
+        let folder = FileManager.default.temporaryDirectory
+        #expect(throws: ConfigurationError.unreadable(file: folder.path, reason: "it is a folder, not a file")) {
+            try ConfigurationFile.load(from: folder, defaults: Example())
         }
     }
 }

@@ -14,7 +14,8 @@ private let example = Camera(width: 1, fps: 1)
 @Suite("Configuration files: settings without a default")
 struct OptionalSettingsTests {
     @Test func withoutTheExampleSuchAKeyIsUnknown() {
-        #expect(throws: ConfigurationError.unknownKey(file: "c.json5", keyPath: "width", suggestion: nil)) {
+        #expect(throws: ConfigurationError.unknownKey(file: "c.json5", keyPath: "width", suggestion: nil,
+                                                      at: TextLocation(line: 1, column: 3))) {
             try ConfigurationFile.decode(from: Data("{ width: 1280 }".utf8), file: "c.json5", defaults: Camera())
         }
     }
@@ -25,7 +26,8 @@ struct OptionalSettingsTests {
         #expect(set == Camera(width: 1280, fps: 30))
         let unset = try ConfigurationFile.decode(from: Data("{}".utf8), file: "c.json5", defaults: Camera(), optionalKeys: example)
         #expect(unset == Camera())
-        #expect(throws: ConfigurationError.unknownKey(file: "c.json5", keyPath: "widht", suggestion: "width")) {
+        #expect(throws: ConfigurationError.unknownKey(file: "c.json5", keyPath: "widht", suggestion: "width",
+                                                      at: TextLocation(line: 1, column: 3))) {
             try ConfigurationFile.decode(from: Data("{ widht: 1280 }".utf8), file: "c.json5", defaults: Camera(), optionalKeys: example)
         }
     }
