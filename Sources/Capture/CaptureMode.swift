@@ -134,3 +134,30 @@ extension Double {
         self == rounded() ? String(Int(self)) : String(format: "%.2f", self)
     }
 }
+
+extension ModeRequest {
+    /// Frame sizes a request may insist on: what V4L2 cameras offer, up to 8K (7680 × 4320).
+    public static let allowedWidth = 16...7680
+    public static let allowedHeight = 16...4320
+    /// Rates a request may ask for; 0 takes the largest size at any rate.
+    public static let allowedFPS = 0.0...1000.0
+
+    /// The first setting of this request that cannot work, or nil: `key` names it (relative
+    /// to the request), `reason` says what it is and what is allowed.
+    public func invalidSetting() -> (key: String, reason: String, related: [String])? {
+        if let pixelFormat, !FourCC.decodable.contains(pixelFormat) {
+            let formats = FourCC.decodable.map { "\"\($0)\"" }
+            return ("pixelFormat", "is \"\(pixelFormat)\"; the station decodes only "
+                + formats.dropLast().joined(separator: ", ") + " or " + formats.last!, [])
+        }
+        for (key, side, range) in [("width", width, Self.allowedWidth), ("height", height, Self.allowedHeight)] {
+            if let side, !range.contains(side) {
+                return (key, "is \(side); it must be a whole number of pixels from \(range.lowerBound) to \(range.upperBound)", [])
+            }
+        }
+        if !Self.allowedFPS.contains(minimumFPS) {
+            return ("minimumFPS", "is \(minimumFPS.rateText); it must be from 0 (any rate) to 1000 frames per second", [])
+        }
+        return nil
+    }
+}

@@ -255,3 +255,29 @@ extension V4L2Device {
         return reports
     }
 }
+
+extension CameraSettings {
+    /// Mains frequencies a camera can suppress flicker for (V4L2's menu has only these two).
+    public static let allowedPowerLineHz = [50, 60]
+
+    /// The first setting that cannot work, or nil: `key` names it (relative to the
+    /// settings), `reason` says what it is and what is allowed. Manual values are checked
+    /// against what the controls mean (an exposure time, a colour temperature); the camera
+    /// still reports a value outside its own range when it is set.
+    public func invalidSetting() -> (key: String, reason: String, related: [String])? {
+        if let powerLineHz, !Self.allowedPowerLineHz.contains(powerLineHz) {
+            return ("powerLineHz", "is \(powerLineHz); it must be 50 or 60 (the mains frequency: 50 in China), "
+                + "or null to leave the camera as it is", [])
+        }
+        let manual: [(String, AutoOrManual?, ClosedRange<Int32>, String)] = [
+            ("exposure", exposure, 1...Int32.max, "an exposure time of at least 1 (units of 100 µs)"),
+            ("whiteBalance", whiteBalance, 1000...12000, "a colour temperature from 1000 to 12000 kelvin"),
+            ("gain", gain, 0...Int32.max, "0 or more"),
+            ("focus", focus, 0...Int32.max, "0 or more"),
+        ]
+        for case let (key, .manual(value?)?, range, allowed) in manual where !range.contains(value) {
+            return (key, "is \(value); it must be \"auto\", \"hold\" or \(allowed)", [])
+        }
+        return nil
+    }
+}

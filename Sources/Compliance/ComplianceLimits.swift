@@ -106,3 +106,86 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// The defaults.
     public static let standard = ComplianceLimits()
 }
+
+// MARK: Validating limits from configuration
+
+extension ComplianceLimits {
+    /// What each threshold measures can be, by its key, with the unit for messages: a limit
+    /// outside it can never be reached (a share above 1) or is not a measurement (a
+    /// negative angle). Every stored setting has an entry (the tests hold it to that).
+    public static let allowedRanges: [String: (range: ClosedRange<Double>, unit: String)] = {
+        let degrees = (0.0...90.0, "degrees"), share = (0.0...1.0, "a share from 0 to 1")
+        let lightness = (0.0...100.0, "L* (0 to 100)"), stops = (0.0...10.0, "stops")
+        return [
+            "roll": degrees, "yaw": degrees, "pitch": degrees,
+            "eyeOpening": (0.0...1.0, "eye aspect ratio"), "mouthOpening": (0.0...1.0, "opening over mouth width"),
+            "lightImbalance": stops, "faceDarkness": lightness, "faceBrightness": lightness,
+            "clippedShare": share, "hotSpotShare": share, "hotSpotMargin": lightness, "glareShare": share,
+            "redEyeShare": share, "sharpness": (0.0...10.0, "gradient over contrast"),
+            // CIE76 ΔE between two sRGB colours stays under 260.
+            "clothingDistance": (0.0...260.0, "colour distance (ΔE)"), "clothingBlueShare": share,
+            "otherFaceMinimumRatio": share,
+            // dlib's HOG scores lie in about -1…3; real faces score 0.5 and more.
+            "minimumFaceScore": (-1.0...3.0, "detection score"),
+            "backdropSpread": lightness, "backdropShadow": stops, "busyBackdrop": lightness, "strayShare": share,
+        ]
+    }()
+
+    /// Every warn/fail pair, by key, read from the stored properties so that a limit added
+    /// later is validated (and configurable) without a list kept by hand.
+    public var limits: [(key: String, limit: Limit)] {
+        Mirror(reflecting: self).children.compactMap { child in
+            guard let key = child.label, let limit = child.value as? Limit else { return nil }
+            return (key, limit)
+        }
+    }
+
+    /// Every plain threshold (not a warn/fail pair), by key.
+    public var thresholds: [(key: String, value: Double)] {
+        Mirror(reflecting: self).children.compactMap { child in
+            guard let key = child.label, let value = child.value as? Double else { return nil }
+            return (key, value)
+        }
+    }
+
+    /// The first threshold that cannot work, or nil: `key` names it (relative to the limits:
+    /// `"roll.warn"`), `reason` says what it is and what is allowed, `related` names what it
+    /// was judged against. Each pair's warn must come before its fail (at most: warn ≤ fail;
+    /// at least: warn ≥ fail), on the side the check measures, within what the quantity can be.
+    public func invalidSetting() -> (key: String, reason: String, related: [String])? {
+        let standardSides = Dictionary(uniqueKeysWithValues: Self.standard.limits.map { ($0.key, $0.limit.side) })
+        func outside(_ key: String, _ value: Double, path: String) -> (key: String, reason: String, related: [String])? {
+            guard let (range, unit) = Self.allowedRanges[key], !range.contains(value) else { return nil }
+            return (path, "is \(number(value)); it must be from \(number(range.lowerBound)) to "
+                + "\(number(range.upperBound)) (\(unit))", [])
+        }
+        for (key, limit) in limits {
+            if let side = standardSides[key], limit.side != side {
+                return ("\(key).side", "is \"\(limit.side.rawValue)\"; this check's side is \"\(side.rawValue)\"", [])
+            }
+            if let problem = outside(key, limit.warn, path: "\(key).warn") ?? outside(key, limit.fail, path: "\(key).fail") {
+                return problem
+            }
+            let ordered = limit.side == .atMost ? limit.warn <= limit.fail : limit.warn >= limit.fail
+            if !ordered {
+                let relation = limit.side == .atMost ? "above" : "below"
+                return ("\(key).warn", "is \(number(limit.warn)), \(relation) fail (\(number(limit.fail))); "
+                    + "for an \"\(limit.side.rawValue)\" limit warn must not be \(relation) fail", ["\(key).fail"])
+            }
+        }
+        for (key, value) in thresholds {
+            if let problem = outside(key, value, path: key) { return problem }
+        }
+        if !(faceDarkness.fail < faceBrightness.fail) {
+            return ("faceDarkness.fail", "is \(number(faceDarkness.fail)), not below faceBrightness.fail "
+                + "(\(number(faceBrightness.fail))); every face would fail one of them", ["faceBrightness.fail"])
+        }
+        return nil
+    }
+}
+
+/// `6` for 6.0, `0.1` for 0.1: a number in a message as the operator wrote it in the file
+/// (`Limit.format` rounds for reports).
+private func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+}

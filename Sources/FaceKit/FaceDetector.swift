@@ -182,3 +182,32 @@ public final class FaceDetector: @unchecked Sendable {
         return boxes.prefix(Int(count)).map { FaceBox(rect: $0.rect, score: $0.score) }
     }
 }
+
+extension FaceDetectionOptions {
+    /// The first setting that cannot work, or nil: `key` names it (relative to the options),
+    /// `reason` says what it is and what is allowed.
+    public func invalidSetting() -> (key: String, reason: String, related: [String])? {
+        if !(0...3).contains(upsampling) {
+            return ("upsampling", "is \(upsampling); it must be 0, 1, 2 or 3 (each step doubles the image, "
+                + "four times the work)", [])
+        }
+        if let minimumFaceSize, !(1...10_000).contains(minimumFaceSize) {
+            return ("minimumFaceSize", "is \(minimumFaceSize); it must be a number of pixels from 1 to 10000, "
+                + "or null for no lower limit", [])
+        }
+        if let region {
+            if region.x < 0 || region.y < 0 {
+                return ("region", "starts at \(region.x), \(region.y); x and y must be 0 or more", [])
+            }
+            if region.width < 1 || region.height < 1 {
+                return ("region", "is \(region.width)×\(region.height); width and height must be at least 1", [])
+            }
+        }
+        // dlib's scores lie in about -1…3: beyond ±2 the search finds everything or nothing.
+        if !(-2...2).contains(thresholdAdjustment) {
+            return ("thresholdAdjustment", "is \(String(format: "%g", thresholdAdjustment)); it must be from -2 to 2 "
+                + "(0: dlib's own threshold)", [])
+        }
+        return nil
+    }
+}

@@ -99,21 +99,21 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     /// The defaults.
     public static let standard = StationConfiguration()
 
-    /// The file at `path` over the defaults; the defaults when `path` is nil.
+    /// The file at `path` over the defaults, every value checked; the defaults when `path` is nil.
+    ///
+    /// Every command reads its settings here, and `kiosk config check` too, so a file is
+    /// refused by all of them with the same message: the key, its line and column, the value
+    /// and what is allowed.
     public static func load(from path: String?) throws(ConfigurationError) -> StationConfiguration {
         guard let path else { return .standard }
-        let configuration = try ConfigurationFile.load(from: URL(fileURLWithPath: path), defaults: .standard,
-                                                       optionalKeys: optionalKeys)
-        try configuration.validate(file: path)
-        return configuration
+        return try ConfigurationFile.load(from: URL(fileURLWithPath: path), defaults: .standard,
+                                          optionalKeys: optionalKeys, words: words, validate: { $0.invalidSetting() })
     }
 
-    /// JSON5 text (as JSON) over the defaults, `file` naming it in errors.
+    /// JSON5 text over the defaults, `file` naming it in errors; checked as `load(from:)` checks a file.
     public static func decode(_ text: String, file: String) throws(ConfigurationError) -> StationConfiguration {
-        let configuration = try ConfigurationFile.decode(from: Data(text.utf8), file: file, defaults: .standard,
-                                                         optionalKeys: optionalKeys)
-        try configuration.validate(file: file)
-        return configuration
+        try ConfigurationFile.decode(from: Data(text.utf8), file: file, defaults: .standard,
+                                     optionalKeys: optionalKeys, words: words, validate: { $0.invalidSetting() })
     }
 
     /// The whole configuration as JSON (which JSON5 reads), settings without a value as null.
@@ -132,36 +132,80 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         return keys
     }()
 
-    /// What the types cannot say: the words allowed in a text setting, and ranges.
-    private func validate(file: String) throws(ConfigurationError) {
-        func invalid(_ key: String, _ reason: String) -> ConfigurationError { .invalidValue(file: file, keyPath: key, reason: reason) }
-        if screen.colors != "auto" && ColorMode(rawValue: screen.colors) == nil {
-            throw invalid("screen.colors", "must be \"auto\", \"truecolor\", \"256\" or \"16\", not \"\(screen.colors)\"")
+    /// The text settings that take one of a few words, with those words: any other is
+    /// refused with the list (a check's side is the one the check measures).
+    static let words: [String: [String]] = {
+        var words = [
+            "screen.colors": ["auto"] + ColorMode.allCases.map(\.rawValue),
+            "screen.dither": DitherMethod.allCases.map(\.rawValue),
+            "screen.guide": GuideShape.allCases.map(\.rawValue),
+            "screen.language": LanguageChoice.Language.allCases.map(\.rawValue),
+        ]
+        for (key, limit) in ComplianceLimits.standard.limits { words["checks.\(key).side"] = [limit.side.rawValue] }
+        return words
+    }()
+
+    /// What the types cannot say: ranges, one value against another, files that must exist.
+    /// The sections' own types judge their values (each number keeps its rules beside it);
+    /// this adds the section's name to the key.
+    func invalidSetting() -> InvalidSetting? {
+        func within(_ section: String, _ problem: (key: String, reason: String, related: [String])?) -> InvalidSetting? {
+            problem.map { InvalidSetting(keyPath: "\(section).\($0.key)", reason: $0.reason,
+                                         relatedKeyPaths: $0.related.map { "\(section).\($0)" }) }
         }
-        if LanguageChoice.Language(rawValue: screen.language) == nil {
-            throw invalid("screen.language", "must be \"zh\" or \"en\", not \"\(screen.language)\"")
-        }
+        func invalid(_ key: String, _ reason: String) -> InvalidSetting { InvalidSetting(keyPath: key, reason: reason) }
         if camera.source != "auto" {
-            do { _ = try SourceSpec(parsing: camera.source) } catch { throw invalid("camera.source", "is not usable: \(error)") }
+            do { _ = try SourceSpec(parsing: camera.source) } catch {
+                // The camera's own error quotes the value and lists the forms a source takes.
+                return invalid("camera.source", "is not usable: \(error)")
+            }
         }
-        if !(0...3).contains(faces.detection.upsampling) { throw invalid("faces.detection.upsampling", "must be 0, 1, 2 or 3") }
-        if let size = faces.detection.minimumFaceSize, size < 1 {
-            throw invalid("faces.detection.minimumFaceSize", "must be a positive number of pixels")
+        if let problem = within("camera.mode", camera.mode.invalidSetting())
+            ?? within("camera.settings", camera.settings.invalidSetting())
+            ?? within("photo", photo.invalidSetting())
+            ?? within("checks", checks.invalidSetting()) {
+            return problem
         }
-        if storage.output.isEmpty { throw invalid("storage.output", "must name a folder") }
-        if !segmentation.personNetwork.isEmpty && !FileManager.default.fileExists(atPath: segmentation.personNetwork) {
-            throw invalid("segmentation.personNetwork", "names \(segmentation.personNetwork), which does not exist: "
-                + "run scripts/fetch-test-data.sh, or set it to \"\" to use grabCut alone")
-        }
+        if let problem = within("faces.detection", faces.detection.invalidSetting()) { return problem }
         let positive: [(String, Double)] = [("stillSeconds", plate.stillSeconds), ("stillChange", plate.stillChange),
                                             ("lightChange", plate.lightChange), ("structureChange", plate.structureChange),
                                             ("displacement", plate.displacement)]
-        for (key, value) in positive where !(value > 0) { throw invalid("plate.\(key)", "must be a positive number") }
+        for (key, value) in positive where !(value > 0) {
+            return invalid("plate.\(key)", "is \(ConfigurationFile.format(value)); it must be a number above 0")
+        }
         let shares: [(String, Double)] = [("topStrip", plate.topStrip), ("sideStrip", plate.sideStrip),
                                           ("sideStripBottom", plate.sideStripBottom)]
         for (key, value) in shares where !(value > 0 && value < 1) {
-            throw invalid("plate.\(key)", "must be a share of the frame between 0 and 1")
+            return invalid("plate.\(key)", "is \(ConfigurationFile.format(value)); it must be a share of the frame between 0 and 1")
         }
+        if storage.output.isEmpty { return invalid("storage.output", "is empty; it must name a folder") }
+        // Files last: a value the file gets wrong is reported the same on every machine.
+        if let problem = missingModel() { return problem }
+        if !segmentation.personNetwork.isEmpty && !FileManager.default.fileExists(atPath: segmentation.personNetwork) {
+            return invalid("segmentation.personNetwork", "names \(segmentation.personNetwork), which does not exist: "
+                + "run scripts/fetch-test-data.sh, or set it to \"\" to use grabCut alone")
+        }
+        return nil
+    }
+
+    /// A face model that is not there: the 68-point model always (every face check needs it),
+    /// the identity models when the file names other paths than the defaults (without the
+    /// file they are optional, as `kiosk doctor` says).
+    private func missingModel() -> InvalidSetting? {
+        let standard = FaceModels.standard
+        let models = [("landmarks68", faces.models.landmarks68, true),
+                      ("landmarks5", faces.models.landmarks5, faces.models.landmarks5 != standard.landmarks5),
+                      ("descriptor", faces.models.descriptor, faces.models.descriptor != standard.descriptor)]
+        for (key, url, required) in models where required {
+            guard url.isFileURL || url.scheme == nil else {
+                return InvalidSetting(keyPath: "faces.models.\(key)", reason: "is \(url); it must be the path of a file")
+            }
+            if !FileManager.default.fileExists(atPath: url.path) {
+                return InvalidSetting(keyPath: "faces.models.\(key)", reason: "names \(url.path), which does not exist: "
+                    + "give the path of the model file (run `kiosk doctor` to see where the models are)")
+            }
+        }
+        return nil
     }
 
     /// The standardiser for `spec` (the photo section's by default) with the person network.

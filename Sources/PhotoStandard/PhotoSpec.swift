@@ -127,3 +127,116 @@ public struct PhotoSpec: Hashable, Sendable, Codable {
     /// The encoder's search window for this spec: its bytes, never below its minimum quality.
     public var encoderWindow: JPEGByteWindow { JPEGByteWindow(bytes: byteWindow, minimumQuality: minimumQuality) }
 }
+
+// MARK: Decoding and validating a spec from configuration
+
+extension TargetRange {
+    /// Decodes a range from configuration, refusing one whose aim lies outside it (or whose
+    /// minimum is above its maximum) with a message, where `init` would stop the program:
+    /// a station file is the operator's text, not the programmer's.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let minimum = try container.decode(Double.self, forKey: .minimum)
+        let maximum = try container.decode(Double.self, forKey: .maximum)
+        let preferred = try container.decode(Double.self, forKey: .preferred)
+        func refuse(_ reason: String) -> DecodingError {
+            .dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: reason))
+        }
+        guard minimum <= maximum else {
+            throw refuse("has minimum \(number(minimum)) above maximum \(number(maximum)); "
+                + "minimum ≤ preferred ≤ maximum must hold")
+        }
+        guard minimum <= preferred && preferred <= maximum else {
+            throw refuse("has preferred \(number(preferred)) outside minimum…maximum (\(number(minimum))…\(number(maximum))); "
+                + "the aim must lie within the range")
+        }
+        self.init(minimum, maximum, preferred: preferred)
+    }
+}
+
+extension RGBColor {
+    /// Decodes `{r, g, b}`; anything else (a colour name, a list, a channel above 255) is
+    /// refused with the one form that is accepted.
+    public init(from decoder: Decoder) throws {
+        do {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(r: try container.decode(UInt8.self, forKey: .r), g: try container.decode(UInt8.self, forKey: .g),
+                      b: try container.decode(UInt8.self, forKey: .b))
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "must be an object {r, g, b} with 0–255 each"))
+        }
+    }
+}
+
+extension PhotoSpec {
+    /// Photo sides the pipeline is meant for: a few times the registration photo either way.
+    /// Much smaller and the face checks have too few pixels to measure; much larger and the
+    /// byte window cannot hold a JPEG.
+    public static let allowedSide = 64...4096
+    /// File sizes a window may span: from one byte to 10 MB (an upload, not an archive).
+    public static let allowedBytes = 1...10_000_000
+    /// Enlargement of the camera frame: at least 1 (no enlargement) and at most 8.
+    public static let allowedUpscale = 1.0...8.0
+
+    /// The first setting of this spec that cannot work, or nil: `key` names it (relative to
+    /// the spec: `"width"`, `"headTop"`), `reason` says what it is and what is allowed, and
+    /// `related` names the settings it was judged against.
+    ///
+    /// Every range the crop solver, the encoder and the checks rely on is checked here, so a
+    /// spec from a file never reaches their preconditions (a zero width, a quality of 150).
+    public func invalidSetting() -> (key: String, reason: String, related: [String])? {
+        func outside<T: Comparable>(_ value: T, _ range: ClosedRange<T>) -> Bool { !range.contains(value) }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty {
+            return ("name", "is empty; it must be a short name for reports, e.g. \"cn-diploma-blue\"", [])
+        }
+        for (key, side) in [("width", width), ("height", height)] where outside(side, Self.allowedSide) {
+            return (key, "is \(side); it must be a whole number of pixels from \(Self.allowedSide.lowerBound) "
+                + "to \(Self.allowedSide.upperBound)", [])
+        }
+        if outside(dotsPerInch, 1...65535) {
+            return ("dotsPerInch", "is \(dotsPerInch); it must be from 1 to 65535 (what a JPEG header can hold)", [])
+        }
+        if outside(minimumQuality, 1...100) {
+            return ("minimumQuality", "is \(minimumQuality); it must be a JPEG quality from 1 to 100", [])
+        }
+        for (key, bytes) in [("minimumBytes", minimumBytes), ("maximumBytes", maximumBytes)]
+        where outside(bytes, Self.allowedBytes) {
+            return (key, "is \(bytes); it must be a file size in bytes from 1 to \(Self.allowedBytes.upperBound)", [])
+        }
+        if minimumBytes > maximumBytes {
+            return ("minimumBytes", "is \(minimumBytes), above maximumBytes (\(maximumBytes)); "
+                + "the smallest file allowed must not exceed the largest", ["maximumBytes"])
+        }
+        if !(backgroundTolerance > 0 && backgroundTolerance <= 100) {
+            return ("backgroundTolerance", "is \(number(backgroundTolerance)); it must be a colour distance (ΔE) "
+                + "above 0 and at most 100", [])
+        }
+        for (key, range) in [("headTop", headTop), ("eyeLine", eyeLine)]
+        where range.minimum < 0 || range.maximum > Double(height) {
+            return (key, "is \(number(range.minimum))…\(number(range.maximum)); it must lie within the photo's "
+                + "rows, 0…\(height) (height)", ["height"])
+        }
+        if !(headTop.preferred < eyeLine.preferred) {
+            return ("headTop", "aims at row \(number(headTop.preferred)), not above the eye line's aim "
+                + "(\(number(eyeLine.preferred))); the top of the head must be above the eyes", ["eyeLine"])
+        }
+        if !(faceWidth.minimum > 0) || faceWidth.maximum > Double(width) {
+            return ("faceWidth", "is \(number(faceWidth.minimum))…\(number(faceWidth.maximum)); it must lie "
+                + "within 1…\(width) pixels (the photo's width)", ["width"])
+        }
+        if !(centringTolerance > 0 && centringTolerance <= Double(width) / 2) {
+            return ("centringTolerance", "is \(number(centringTolerance)); it must be above 0 and at most half "
+                + "the width (\(width / 2) pixels)", ["width"])
+        }
+        if !Self.allowedUpscale.contains(maximumUpscale) {
+            return ("maximumUpscale", "is \(number(maximumUpscale)); it must be from 1 (never enlarge) to 8", [])
+        }
+        return nil
+    }
+}
+
+/// `3` for 3.0, `0.5` for 0.5: numbers in messages as an operator writes them.
+private func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+}

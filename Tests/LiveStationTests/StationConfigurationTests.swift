@@ -46,19 +46,23 @@ struct StationConfigurationTests {
     }
 
     @Test func aMisspeltKeyNamesItAndSuggestsTheRightOne() {
-        #expect(throws: ConfigurationError.unknownKey(file: "s.json5", keyPath: "screen.colour", suggestion: "colors")) {
+        #expect(throws: ConfigurationError.unknownKey(file: "s.json5", keyPath: "screen.colour", suggestion: "colors",
+                                                      at: TextLocation(line: 1, column: 13))) {
             try StationConfiguration.decode(#"{ screen: { colour: "256" } }"#, file: "s.json5")
         }
-        #expect(throws: ConfigurationError.unknownKey(file: "s.json5", keyPath: "checks.rol", suggestion: "roll")) {
+        #expect(throws: ConfigurationError.unknownKey(file: "s.json5", keyPath: "checks.rol", suggestion: "roll",
+                                                      at: TextLocation(line: 1, column: 13))) {
             try StationConfiguration.decode(#"{ checks: { rol: { warn: 2 } } }"#, file: "s.json5")
         }
     }
 
     @Test func aWrongTypeNamesTheKeyAndTheTypeWanted() {
-        #expect(throws: ConfigurationError.wrongType(file: "s.json5", keyPath: "photo.width", expected: "a whole number")) {
+        #expect(throws: ConfigurationError.wrongType(file: "s.json5", keyPath: "photo.width", expected: "a whole number",
+                                                     found: "\"wide\"", at: TextLocation(line: 1, column: 12))) {
             try StationConfiguration.decode(#"{ photo: { width: "wide" } }"#, file: "s.json5")
         }
-        #expect(throws: ConfigurationError.wrongType(file: "s.json5", keyPath: "screen.mirror", expected: "true or false")) {
+        #expect(throws: ConfigurationError.wrongType(file: "s.json5", keyPath: "screen.mirror", expected: "true or false",
+                                                     found: "\"yes\"", at: TextLocation(line: 1, column: 13))) {
             try StationConfiguration.decode(#"{ screen: { mirror: "yes" } }"#, file: "s.json5")
         }
     }
@@ -67,11 +71,11 @@ struct StationConfigurationTests {
         let colors = #expect(throws: ConfigurationError.self) {
             try StationConfiguration.decode(#"{ screen: { colors: "255" } }"#, file: "s.json5")
         }
-        #expect(colors?.description == #"s.json5: 'screen.colors' must be "auto", "truecolor", "256" or "16", not "255""#)
+        #expect(colors?.description == #"s.json5:1:13: 'screen.colors' must be "auto", "truecolor", "256" or "16", not "255""#)
         let exposure = #expect(throws: ConfigurationError.self) {
             try StationConfiguration.decode(#"{ camera: { settings: { exposure: "automatic" } } }"#, file: "s.json5")
         }
-        guard case let .invalidValue(_, keyPath, _) = exposure else { Issue.record("\(String(describing: exposure))"); return }
+        guard case let .invalidValue(_, keyPath, _, _) = exposure else { Issue.record("\(String(describing: exposure))"); return }
         #expect(keyPath == "camera.settings.exposure")
         #expect(throws: ConfigurationError.self) { try StationConfiguration.decode(#"{ camera: { source: "webcam" } }"#, file: "s.json5") }
         #expect(throws: ConfigurationError.self) { try StationConfiguration.decode(#"{ screen: { language: "fr" } }"#, file: "s.json5") }
@@ -96,7 +100,7 @@ struct StationConfigurationTests {
         let strip = #expect(throws: ConfigurationError.self) {
             try StationConfiguration.decode(#"{ plate: { topStrip: 1.5 } }"#, file: "s.json5")
         }
-        #expect(strip?.description == "s.json5: 'plate.topStrip' must be a share of the frame between 0 and 1")
+        #expect(strip?.description == "s.json5:1:12: 'plate.topStrip' is 1.5; it must be a share of the frame between 0 and 1")
         #expect(throws: ConfigurationError.self) { try StationConfiguration.decode(#"{ plate: { lightChange: 0 } }"#, file: "s.json5") }
     }
 

@@ -27,7 +27,11 @@ struct ConfigCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a station settings file: unknown or misspelt settings and wrong values are reported.",
-            discussion: "Exit status: 0 the file is valid; 1 it is not (the message names the setting and what to change)."
+            discussion: """
+                The file is read as every command reads it (run, standardize, check, detect), so the message is \
+                the one they would give: the file, line and column, the setting, its value and what is allowed. \
+                Exit status: 0 the file is valid; 1 it is not (the message names the setting and what to change).
+                """
         )
 
         @Argument(help: "The settings file to check.")
@@ -42,7 +46,8 @@ struct ConfigCommand: ParsableCommand {
 
 extension StationConfiguration {
     /// The settings of `--config`, or the defaults without it; a file that cannot be used ends
-    /// the command with `status` after saying which setting is wrong.
+    /// the command with `status` after saying which setting is wrong. Every command reads its
+    /// settings through here (and `config check` too), so they all say the same about a file.
     static func loadOrExit(_ path: String?, command: String, status: Int32) throws -> StationConfiguration {
         do {
             return try load(from: path)
