@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
         .target(name: "KioskConfiguration"),
-        .target(name: "Capture", dependencies: ["CV4L2", "ImageKit"]),
+        .target(name: "FileOutput"),
+        .target(name: "Capture", dependencies: ["CV4L2", "ImageKit", "FileOutput"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"], exclude: ["README.md"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         // Tooling: measures the station against truth that does not come from it; not shipped.
@@ -64,14 +65,14 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
-        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "KioskConfiguration"]),
+        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "KioskConfiguration", "FileOutput"]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
             name: "kiosk",
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
-                "Compliance", "LiveStation", "KioskConfiguration",
+                "Compliance", "LiveStation", "KioskConfiguration", "FileOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -101,8 +102,11 @@ let package = Package(
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
-        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache"]),
+        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
+        // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
+        .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
     cxxLanguageStandard: .cxx17
 )
