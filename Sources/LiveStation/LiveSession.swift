@@ -1,6 +1,7 @@
 import Capture
 import Compliance
 import FaceKit
+import FileOutput
 import Foundation
 import Guidance
 import ImageKit
@@ -73,6 +74,8 @@ public struct LiveSession {
         var warnings: [String] = []
         /// How the plate stood against the captured frame (used only when it fits).
         var plate: PlateVerdict
+        /// Why the last accept could not save the photo; the review stays for another try.
+        var saveFailure: FileOutputError?
     }
 
     let display: any StationDisplay
@@ -123,7 +126,8 @@ public struct LiveSession {
     }
 
     /// Runs until q or Esc, or for `duration` seconds when given. Throws when a frame cannot
-    /// be used or a photo cannot be saved; a camera that is away is waited for, not an error.
+    /// be used; a camera that is away is waited for, and a photo that cannot be saved stays on
+    /// the review with the reason until a retry saves it, neither is an error.
     public mutating func run(duration: Double?) throws {
         while duration.map({ now < $0 }) ?? true {
             if try !handleKeys() { return }
@@ -237,8 +241,7 @@ public struct LiveSession {
                 engine.retake()
                 analyzer.reset()
             case .character("a"), .enter:
-                if let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase {
-                    try save(review.jpeg)
+                if let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase, save(review.jpeg) {
                     engine.accept()
                     notice = (.accepted, now + 2)
                 }
@@ -262,12 +265,45 @@ public struct LiveSession {
         return true
     }
 
-    private mutating func save(_ jpeg: [UInt8]) throws {
-        try FileManager.default.createDirectory(at: options.outputFolder, withIntermediateDirectories: true)
-        let stamp = Int(Date().timeIntervalSince1970 * 1000)
-        let url = options.outputFolder.appendingPathComponent("photo-\(stamp).jpg")
-        try Data(jpeg).write(to: url)
-        saved.append(url.path)
+    /// Free space the photo folder must have when the station starts: room for about a
+    /// hundred photos, so that a nearly full disk is found before a student sits down.
+    public static let minimumFreeBytes: Int64 = 5_000_000
+
+    /// Checks the photo folder before the camera opens: it exists or is made, a file can be
+    /// created in it, and its disk has `minimumFreeBytes` free. `kiosk run` stops with the
+    /// error's message when it throws.
+    public static func checkPhotoFolder(_ folder: URL, minimumFreeBytes: Int64 = minimumFreeBytes) throws(FileOutputError) {
+        // relativePath: the folder as the operator gave it (a relative one stays relative).
+        try OutputPaths.prepareFolder(NamedPath(folder.relativePath, name: "the photo folder"), minimumFreeBytes: minimumFreeBytes)
+    }
+
+    /// What the review says when an accepted photo could not be saved.
+    public static func saveFailed(_ reason: FileOutputError.Reason) -> Instruction {
+        Instruction(chinese: "照片保存失败：\(reason.chinese)。请工作人员处理后按回车重试",
+                    english: "The photo could not be saved: \(reason.english). Operator: fix it, then press Enter to try again")
+    }
+
+    /// Writes the accepted photo whole or not at all (`AtomicFile`), under a name no other
+    /// photo has; true when it is saved. A failure is kept on the review with its reason, so
+    /// the photo stays on screen and the same key tries again: the station never loses it.
+    private mutating func save(_ jpeg: [UInt8]) -> Bool {
+        do throws(FileOutputError) {
+            try OutputPaths.createFolder(NamedPath(options.outputFolder.path))
+            let stamp = Int(Date().timeIntervalSince1970 * 1000)
+            var url = options.outputFolder.appendingPathComponent("photo-\(stamp).jpg")
+            var n = 1
+            while FileManager.default.fileExists(atPath: url.path) {
+                n += 1
+                url = options.outputFolder.appendingPathComponent("photo-\(stamp)-\(n).jpg")
+            }
+            try AtomicFile.write(jpeg, to: url)
+            saved.append(url.path)
+            review?.saveFailure = nil
+            return true
+        } catch {
+            review?.saveFailure = error
+            return false
+        }
     }
 
     private func draw() {
@@ -314,7 +350,8 @@ public struct LiveSession {
         let verdict = review.problems.first.map {
             Instruction(chinese: "照片不合格：\($0.chinese) 请按 R 重拍", english: "Not accepted: \($0.english) Press R to retake")
         } ?? Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
-        (content.headline, content.subline) = language.lines(notice?.text ?? verdict)
+        (content.headline, content.subline) = language.lines(notice?.text ?? review.saveFailure.map { Self.saveFailed($0.reason) } ?? verdict)
+        if review.saveFailure != nil { content.tone = .failure }
         if review.problems.isEmpty {
             content.checks = [CheckMark(language.label(Instruction(chinese: "\(review.passed) 项通过", english: "\(review.passed) checks pass")), .pass),
                               CheckMark("480×640 JPEG \(review.jpeg.count / 1024) KB", .pass)]
@@ -322,7 +359,7 @@ public struct LiveSession {
         } else {
             content.checks = review.problems.dropFirst().prefix(2).map { CheckMark(language.label($0), .fail) }
         }
-        content.footer = footer(plate: review.plate)
+        content.footer = footer(plate: review.plate) + (review.saveFailure.map { " · \($0)" } ?? "")
         return content
     }
 

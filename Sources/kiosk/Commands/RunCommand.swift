@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import FaceKit
+import FileOutput
 import Foundation
 import Guidance
 import LiveStation
@@ -15,8 +16,11 @@ struct RunCommand: ParsableCommand {
             measured figures and c takes the photo at once.
             The preview is shown like a mirror (turn off with --no-mirror); the saved photo never is.
             An unplugged camera is shown on the screen and waited for.
-            Exit status: 0 after q; 1 when the settings file, the camera, the face models or the terminal \
-            cannot be used (the message says what to do).
+            Exit status: 0 after q; 1 when the settings file, the photo folder, the camera, the face \
+            models or the terminal cannot be used (the message says what to do). The photo folder is \
+            checked before the camera opens: it is made if missing, must take a new file and have at \
+            least 5 MB free. Photos are written whole or not at all; if one cannot be saved (a full \
+            disk), the review stays on screen with the reason and Enter tries again.
             """
     )
 
@@ -52,6 +56,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let station = try settings()
+        do throws(FileOutputError) { try LiveSession.checkPhotoFolder(URL(fileURLWithPath: station.storage.output)) } catch {
+            FileHandle.standardError.write(Data("kiosk run: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let spec = try failing("camera source") { try station.camera.sourceSpec() }
         let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
         defer { frames.stop() }
