@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 import ImageKit
 
@@ -20,21 +21,24 @@ public struct FrameRecorder: Sendable {
     public private(set) var written = 0
 
     /// Creates the folder; refuses one that already holds recorded frames, so that two
-    /// recordings never interleave.
+    /// recordings never interleave. Throws `FileOutputError` when the folder cannot be made
+    /// and `CaptureError.recordingFolderInUse` for an earlier recording.
     public init(folder: URL) throws {
         self.folder = folder
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputPaths.createFolder(NamedPath(folder.path))
         let existing = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter { $0.hasPrefix("frame-") }
         guard existing.isEmpty else {
             throw CaptureError.recordingFolderInUse(path: folder.path, frames: existing.count)
         }
     }
 
-    /// Writes the frame as `frame-NNNNNN.jpg` and returns its location.
+    /// Writes the frame as `frame-NNNNNN.jpg` (whole or not at all, see `AtomicFile`) and
+    /// returns its location; a full disk throws `FileOutputError` and leaves no partial frame
+    /// that a replay would stumble on.
     @discardableResult
     public mutating func write(_ frame: Frame, quality: Int = 90) throws -> URL {
         let url = folder.appendingPathComponent(String(format: "frame-%06d.jpg", written + 1))
-        try Data(frame.jpegData(quality: quality)).write(to: url)
+        try AtomicFile.write(frame.jpegData(quality: quality), to: url)
         written += 1
         return url
     }

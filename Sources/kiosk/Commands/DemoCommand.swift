@@ -2,6 +2,7 @@ import ArgumentParser
 import Compliance
 import DataCache
 import FaceKit
+import FileOutput
 import Foundation
 import ImageKit
 import LiveStation
@@ -15,6 +16,11 @@ struct DemoCommand: ParsableCommand {
             For each portrait: find the face, cut the person out, place the head by the standard, \
             put the light-blue background behind, encode 480×640 at 300 dpi inside 20–40 KB, and \
             check every clause. Writes each photo and its report (JSON) to the output folder.
+            Exit status: 0 at least one photo was made; 1 none; 2 the test portraits or face models \
+            are missing, or the output folder cannot take the photos. The folder is checked before \
+            any work (it must be a folder, or be creatable, and writable; two portraits must not \
+            share a name, and no photo may be written over an input); each file is written whole \
+            or not at all, and a disk that fills up stops the demo with the reason.
             """
     )
 
@@ -31,6 +37,22 @@ struct DemoCommand: ParsableCommand {
             FileHandle.standardError.write(Data("kiosk demo: \(cache.missingMessage)\n".utf8))
             throw ExitCode(2)
         }
+        let folder = URL(fileURLWithPath: output)
+        let targets = inputs.map { input in
+            let name = input.deletingPathExtension().lastPathComponent
+            // Named by their portrait, so that two portraits of one name are told apart.
+            return (photo: NamedPath(folder.appendingPathComponent("\(name)-480x640.jpg").relativePath, name: "the photo of \(input.relativePath),"),
+                    report: NamedPath(folder.appendingPathComponent("\(name)-report.json").relativePath, name: "the report of \(input.relativePath),"))
+        }
+        do throws(FileOutputError) {
+            // The folder first, so that a file in its place is reported as -o, not per photo.
+            try OutputPaths.check(folder: NamedPath(output, name: "-o"), creating: true)
+            try OutputPaths.check(outputs: targets.flatMap { [$0.photo, $0.report] }, inputs: inputs.map { NamedPath($0.relativePath) },
+                                  creatingFolders: true)
+            try OutputPaths.createFolder(NamedPath(output, name: "-o"))
+        } catch {
+            throw OutputFiles.fail("demo", error)
+        }
         let detector: FaceDetector, standardizer: Standardizer
         do {
             detector = try FaceDetector()
@@ -39,8 +61,6 @@ struct DemoCommand: ParsableCommand {
             FileHandle.standardError.write(Data("kiosk demo: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let folder = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let checker = ComplianceChecker(spec: standardizer.spec)
         print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)")
         if photos.isEmpty {
@@ -49,27 +69,25 @@ struct DemoCommand: ParsableCommand {
         }
         print("")
         var written = 0
-        for input in inputs {
-            let name = input.deletingPathExtension().lastPathComponent
+        for (input, target) in zip(inputs, targets) {
+            let image: RGBImage, photo: StandardPhoto, report: ComplianceReport
             do {
-                let image = try ImageFile.read(input)
-                let (photo, report) = try checker.standardizeAndCheck(image, detector: detector, standardizer: standardizer)
-                let target = folder.appendingPathComponent("\(name)-480x640.jpg")
-                try Data(photo.jpeg).write(to: target)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(StandardizeOutput(report: photo.report, compliance: report))
-                    .write(to: folder.appendingPathComponent("\(name)-report.json"))
-                written += 1
-                let g = photo.report.geometry
-                print("\(input.lastPathComponent) (\(image.size)) → \(target.lastPathComponent): \(photo.jpeg.count) bytes, "
-                    + "quality \(photo.report.encoding.quality), 300 dpi; "
-                    + String(format: "head top %.0f px, eye line %.0f px, face width %.0f px, centre %+.0f px",
-                             g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
-                print(ReportText(report, title: "checks").summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                image = try ImageFile.read(input)
+                (photo, report) = try checker.standardizeAndCheck(image, detector: detector, standardizer: standardizer)
             } catch {
-                print("\(input.lastPathComponent): no photo — \(error)")
+                print("\(input.lastPathComponent): no photo — \(error)\n")
+                continue
             }
+            // A file that cannot be written (a full disk) ends the demo: the next would fail too.
+            try OutputFiles.write("demo", photo.jpeg, to: target.photo)
+            try OutputFiles.writeJSON("demo", StandardizeOutput(report: photo.report, compliance: report), to: target.report)
+            written += 1
+            let g = photo.report.geometry
+            print("\(input.lastPathComponent) (\(image.size)) → \(URL(fileURLWithPath: target.photo.path).lastPathComponent): "
+                + "\(photo.jpeg.count) bytes, quality \(photo.report.encoding.quality), 300 dpi; "
+                + String(format: "head top %.0f px, eye line %.0f px, face width %.0f px, centre %+.0f px",
+                         g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
+            print(ReportText(report, title: "checks").summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             print("")
         }
         print("\(written) of \(inputs.count) portrait(s) gave a photo. Open them in \(folder.path).")

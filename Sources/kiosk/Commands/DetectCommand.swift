@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceKit
+import FileOutput
 import Foundation
 import ImageKit
 import LiveStation
@@ -10,8 +11,11 @@ struct DetectCommand: ParsableCommand {
         abstract: "Find the faces in a photo and print where they are, how the head is turned, and the eyes and mouth.",
         discussion: """
             Exit status: 0 at least one face was found (and, with --compare, the other photo has one \
-            too); 1 no face; 2 a file could not be read or a face model is missing (the message says \
-            which and how to get it).
+            too); 1 no face; 2 a file could not be read, the --annotate file cannot be written, or a \
+            face model is missing (the message says which and how to get it). --annotate is checked \
+            before any work: it must not be the photo, the --compare photo or the settings file (also \
+            through links), nor a folder, and its folder must exist and be writable; it is written \
+            whole or not at all.
             """
     )
 
@@ -42,6 +46,11 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let annotate {
+            try OutputFiles.check("detect", outputs: [NamedPath(annotate, name: "--annotate")],
+                                  inputs: [NamedPath(image, name: "the photo")]
+                                      + (compare.map { [NamedPath($0, name: "--compare")] } ?? []) + OutputFiles.config(config))
+        }
         let station = try StationConfiguration.loadOrExit(config, command: "detect", status: 2)
         var options = station.faces.detection
         if let minFace { options.minimumFaceSize = minFace }
@@ -91,12 +100,8 @@ struct DetectCommand: ParsableCommand {
     private func writeAnnotated(_ photo: RGBImage, _ faces: [DetectedFace], to path: String) throws {
         var drawn = photo
         for (i, face) in faces.enumerated() { drawn.annotate(face, label: "\(i + 1)") }
-        do {
-            try Data(JPEG.encode(drawn, options: JPEGEncodeOptions(quality: 92))).write(to: URL(fileURLWithPath: path))
-        } catch {
-            printError("cannot write \(path): \(error)")
-            throw ExitCode(2)
-        }
+        let jpeg = try orExit2 { try JPEG.encode(drawn, options: JPEGEncodeOptions(quality: 92)) }
+        try OutputFiles.write("detect", jpeg, to: NamedPath(path, name: "--annotate"))
     }
 
     private func readImage(_ path: String) throws -> RGBImage {

@@ -1,11 +1,19 @@
 import ArgumentParser
 import Capture
+import FileOutput
 import Foundation
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record the camera's picture for some seconds into a folder, to play it back later without a camera."
+        abstract: "Record the camera's picture for some seconds into a folder, to play it back later without a camera.",
+        discussion: """
+            Exit status: 0 recorded; 2 the camera or source cannot be used, or the folder cannot \
+            take the frames: it is a file, holds an earlier recording, is the folder being replayed, \
+            or cannot be made or written (checked before the camera is opened). If the disk fills \
+            up while recording, the frames saved so far are kept, each one whole, and the message \
+            says how many.
+            """
     )
 
     @Option(help: "How many seconds to record.")
@@ -24,7 +32,10 @@ struct RecordCommand: ParsableCommand {
     func run() throws {
         var recorder: FrameRecorder
         do {
+            try OutputPaths.check(folder: NamedPath(folder, name: "the folder"), inputs: replayInput(device), creating: true)
             recorder = try FrameRecorder(folder: URL(fileURLWithPath: folder))
+        } catch let error as FileOutputError {
+            throw OutputFiles.fail("record", error)
         } catch let error as CaptureError {
             throw CaptureCommandSupport.failure("\(error)")
         }
@@ -32,7 +43,15 @@ struct RecordCommand: ParsableCommand {
         defer { source.stop() }
         let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < end {
-            try recorder.write(CaptureCommandSupport.next(from: source))
+            let frame = try CaptureCommandSupport.next(from: source)
+            do {
+                try recorder.write(frame)
+            } catch let error as FileOutputError {
+                FileHandle.standardError.write(Data("kiosk record: \(recorder.written) frames were saved in \(folder) before this:\n".utf8))
+                throw OutputFiles.fail("record", error)
+            } catch {
+                throw CaptureCommandSupport.failure("the frame could not be encoded as JPEG: \(error)")
+            }
         }
         let stats = source.statistics
         let rate = Double(recorder.written) / seconds

@@ -1,11 +1,18 @@
 import ArgumentParser
 import Capture
+import FileOutput
 import Foundation
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Take one full-resolution picture with the camera and save it as a JPEG file."
+        abstract: "Take one full-resolution picture with the camera and save it as a JPEG file.",
+        discussion: """
+            Exit status: 0 the picture was saved; 2 the camera or source cannot be used, or the \
+            picture cannot be saved. The output is checked before the camera is opened (not a \
+            folder, not a device, in a folder that exists and is writable); it is written whole or \
+            not at all, so on a full or read-only disk the previous file stays as it was.
+            """
     )
 
     @Option(name: .shortAndLong, help: "Camera or source: /dev/video0, /dev/kiosk-camera, usb:046d:0825, replay:DIR, pattern: (default: the station camera).")
@@ -29,19 +36,27 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
+        let target = NamedPath(output, name: "-o")
+        try OutputFiles.check("snapshot", outputs: [target], inputs: replayInput(device))
         let request = ModeRequest(pixelFormat: format.flatMap { FourCC(string: $0) }, minimumFPS: 0)
         let source = try CaptureCommandSupport.open(device, mode: request)
         defer { source.stop() }
         var frame = try CaptureCommandSupport.next(from: source)
         for _ in 0..<warmup { frame = try CaptureCommandSupport.next(from: source) }
-        let url = URL(fileURLWithPath: output)
-        do {
-            try Data(frame.jpegData()).write(to: url)
-        } catch let error as CocoaError {
-            throw CaptureCommandSupport.failure("cannot write \(output): \(error.localizedDescription); check the folder exists and is writable")
+        let jpeg: [UInt8]
+        do { jpeg = try frame.jpegData() } catch {
+            throw CaptureCommandSupport.failure("the frame could not be encoded as JPEG: \(error)")
         }
+        try OutputFiles.write("snapshot", jpeg, to: target)
         print("saved \(output): \(frame.pixelFormat) \(frame.width)×\(frame.height) from \(source.name)")
     }
+}
+
+/// A replayed recording named by `--device replay:PATH` is an input the outputs must not
+/// overwrite or record into.
+func replayInput(_ device: String?) -> [NamedPath] {
+    guard let device, case let .replay(path, _, _)? = try? SourceSpec(parsing: device) else { return [] }
+    return [NamedPath(path, name: "the replayed folder")]
 }
 
 /// Opening sources and waiting for frames the way the camera commands need it.

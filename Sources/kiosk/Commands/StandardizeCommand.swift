@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compliance
 import FaceKit
+import FileOutput
 import Foundation
 import ImageKit
 import LiveStation
@@ -12,7 +13,11 @@ struct StandardizeCommand: ParsableCommand {
         abstract: "Turn a portrait into the finished 480×640 registration photo on the standard background.",
         discussion: """
             Exit status: 0 the photo was written; 1 this picture cannot give a spec photo (the reason \
-            is printed, nothing is written); 2 the input or plate could not be read.
+            is printed, nothing is written); 2 the input or plate could not be read, or an output \
+            cannot be written. Outputs are checked before any work: -o, --report and --matte must \
+            each be a file of its own, none of them the input, the plate or the settings file (also \
+            through links), in a folder that exists and is writable. Every file is written whole or \
+            not at all: on a full or read-only disk the message says so and the previous file stays.
             """
     )
 
@@ -38,6 +43,8 @@ struct StandardizeCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
+        try OutputFiles.check("standardize", outputs: outputs, inputs: [NamedPath(input, name: "the input")]
+            + (plate.map { [NamedPath($0, name: "--plate")] } ?? []) + OutputFiles.config(config))
         let station = try StationConfiguration.loadOrExit(config, command: "standardize", status: 2)
         let image: RGBImage, plateImage: RGBImage?
         do {
@@ -72,22 +79,18 @@ struct StandardizeCommand: ParsableCommand {
             printError("no photo: \(error)")
             throw ExitCode(1)
         }
-        do {
-            try Data(photo.jpeg).write(to: URL(fileURLWithPath: output))
-            if let matte {
-                try Data(JPEG.encode(photo.alpha.grayImage(), options: .init(quality: 90)))
-                    .write(to: URL(fileURLWithPath: matte))
+        try OutputFiles.write("standardize", photo.jpeg, to: NamedPath(output, name: "-o"))
+        if let matte {
+            let jpeg: [UInt8]
+            do { jpeg = try JPEG.encode(photo.alpha.grayImage(), options: .init(quality: 90)) } catch {
+                printError("kiosk standardize: the matte could not be encoded: \(error)")
+                throw ExitCode(1)
             }
-            if let report {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(StandardizeOutput(report: photo.report, compliance: compliance))
-                    .write(to: URL(fileURLWithPath: report))
-            }
-        } catch {
-            printError("cannot write \(output) (or the report or matte beside it): \(error.localizedDescription) "
-                + "Check that the folder exists and is writable.")
-            throw ExitCode.failure
+            try OutputFiles.write("standardize", jpeg, to: NamedPath(matte, name: "--matte"))
+        }
+        if let report {
+            try OutputFiles.writeJSON("standardize", StandardizeOutput(report: photo.report, compliance: compliance),
+                                      to: NamedPath(report, name: "--report"))
         }
         let g = photo.report.geometry
         print("wrote \(output): \(photo.jpeg.count) bytes, quality \(photo.report.encoding.quality); "
@@ -95,6 +98,12 @@ struct StandardizeCommand: ParsableCommand {
                      g.headTop, g.eyeLine, g.faceWidth, g.centreOffset))
         for violation in photo.report.violations { print("warning: \(violation)") }
         print(ReportText(compliance, title: output).summary)
+    }
+
+    /// The files this command writes, named as on the command line.
+    private var outputs: [NamedPath] {
+        [NamedPath(output, name: "-o")] + [report.map { NamedPath($0, name: "--report") },
+                                           matte.map { NamedPath($0, name: "--matte") }].compactMap { $0 }
     }
 
     private func printError(_ message: String) {
