@@ -13,7 +13,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the station: live picture with instructions on this terminal, automatic photo, accept or retake.",
         discussion: """
             Keys: Enter or a accepts the photo, r retakes, q or Esc quits; for the operator, o shows the \
-            measured figures and c takes the photo at once.
+            measured figures (with the clean plate's state), c takes the photo at once and p takes a \
+            clean plate of the empty backdrop (the station also takes one by itself when nobody has \
+            been in view for 1.5 s and the picture is still, and drops it when the light or the \
+            camera changes; photos are made with it while it fits).
             The preview is shown like a mirror (turn off with --no-mirror); the saved photo never is.
             An unplugged camera is shown on the screen and waited for.
             Exit status: 0 after q; 1 when the settings file, the photo folder, the camera, the face \
