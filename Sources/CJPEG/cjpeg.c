@@ -54,6 +54,13 @@ static int status_for_code(int code) {
     case JERR_INPUT_EMPTY: return CJPEG_EMPTY;
     case JERR_INPUT_EOF:
     case JWRN_JPEG_EOF: return CJPEG_TRUNCATED;
+    /* Valid files of a kind this build does not decode: not damage, and saying "damaged"
+     * would send the operator to re-copy a file that is fine. */
+    case JERR_ARITH_NOTIMPL:
+    case JERR_BAD_PRECISION:
+    case JERR_CONVERSION_NOTIMPL:
+    case JERR_NOT_COMPILED:
+    case JERR_SOF_UNSUPPORTED: return CJPEG_UNSUPPORTED;
     default: return CJPEG_CORRUPT;
     }
 }
@@ -104,6 +111,7 @@ static void fill_info(j_decompress_ptr cinfo, cjpeg_info *info) {
     info->output_height = (int32_t)cinfo->output_height;
     info->components = cinfo->num_components;
     info->color_space = cinfo->jpeg_color_space;
+    info->adobe_marker = cinfo->saw_Adobe_marker ? 1 : 0;
     info->progressive = cinfo->progressive_mode ? 1 : 0;
     info->arithmetic = cinfo->arith_code ? 1 : 0;
     info->saw_jfif = cinfo->saw_JFIF_marker ? 1 : 0;
@@ -137,19 +145,43 @@ static cjpeg_result decompress(const uint8_t *data, size_t size, int32_t scale_d
     jpeg_read_header(&cinfo, TRUE);
     cinfo.scale_num = 1;
     cinfo.scale_denom = (unsigned int)scale_denom;
-    cinfo.out_color_space = JCS_RGB;
+    /* libjpeg converts grey and YCbCr to RGB itself but not CMYK or YCCK (print files,
+     * often from Photoshop): those come out as CMYK (YCCK turned into CMYK by libjpeg)
+     * and are converted row by row below. */
+    const int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_calc_output_dimensions(&cinfo);
     if (info) fill_info(&cinfo, info);
     if (out) {
         if ((int32_t)cinfo.output_width != out_width || (int32_t)cinfo.output_height != out_height ||
-            cinfo.output_components != 3 || out_stride < (size_t)out_width * 3) {
+            cinfo.output_components != (cmyk ? 4 : 3) || out_stride < (size_t)out_width * 3) {
             jpeg_destroy_decompress(&cinfo);
             return make_result(CJPEG_BAD_ARGUMENT, "output buffer does not match the decoded size");
         }
         jpeg_start_decompress(&cinfo);
+        /* One CMYK row from libjpeg's image pool: jpeg_destroy_decompress frees it, also
+         * after a longjmp, so nothing leaks on damaged data. */
+        JSAMPARRAY cmyk_row = cmyk ? (*cinfo.mem->alloc_sarray)((j_common_ptr)&cinfo, JPOOL_IMAGE,
+                                                                cinfo.output_width * 4, 1) : NULL;
+        /* Adobe's writers store CMYK inverted (0 = full ink); an Adobe APP14 segment is
+         * how readers know, as Chromium and Pillow decide it. */
+        const int inverted = cinfo.saw_Adobe_marker;
         while (cinfo.output_scanline < cinfo.output_height) {
             JSAMPROW row = out + (size_t)cinfo.output_scanline * out_stride;
-            jpeg_read_scanlines(&cinfo, &row, 1);
+            if (!cmyk) {
+                jpeg_read_scanlines(&cinfo, &row, 1);
+                continue;
+            }
+            jpeg_read_scanlines(&cinfo, cmyk_row, 1);
+            const JSAMPLE *in = cmyk_row[0];
+            for (JDIMENSION x = 0; x < cinfo.output_width; x++, in += 4, row += 3) {
+                /* With ink amounts c, k in 0…255: R = (255 − c)(255 − k) / 255. */
+                unsigned int k = inverted ? in[3] : 255u - in[3];
+                for (int i = 0; i < 3; i++) {
+                    unsigned int v = inverted ? in[i] : 255u - in[i];
+                    row[i] = (JSAMPLE)((v * k + 127u) / 255u);
+                }
+            }
         }
         jpeg_finish_decompress(&cinfo);
     }
@@ -177,7 +209,7 @@ cjpeg_result cjpeg_decode_rgb(const uint8_t *data, size_t size, int32_t scale_de
 cjpeg_result cjpeg_encode(const uint8_t *pixels, size_t stride, int32_t width, int32_t height,
                           int32_t components, cjpeg_encode_options options,
                           uint8_t **out, size_t *out_size) {
-    if (!pixels || width <= 0 || height <= 0 || (components != 1 && components != 3) ||
+    if (!pixels || width <= 0 || height <= 0 || (components != 1 && components != 3 && components != 4) ||
         stride < (size_t)width * (size_t)components || options.quality < 1 || options.quality > 100)
         return make_result(CJPEG_BAD_ARGUMENT, "invalid image or quality for encoding");
     struct jpeg_compress_struct cinfo;
@@ -198,11 +230,16 @@ cjpeg_result cjpeg_encode(const uint8_t *pixels, size_t stride, int32_t width, i
     cinfo.image_width = (JDIMENSION)width;
     cinfo.image_height = (JDIMENSION)height;
     cinfo.input_components = components;
-    cinfo.in_color_space = components == 3 ? JCS_RGB : JCS_GRAYSCALE;
+    cinfo.in_color_space = components == 4 ? JCS_CMYK : components == 3 ? JCS_RGB : JCS_GRAYSCALE;
     jpeg_set_defaults(&cinfo);
+    if (components == 4) {
+        /* jpeg_set_colorspace turns the Adobe marker on for both; it may be turned off. */
+        jpeg_set_colorspace(&cinfo, options.cmyk_as_ycck ? JCS_YCCK : JCS_CMYK);
+        cinfo.write_Adobe_marker = options.cmyk_adobe_marker ? TRUE : FALSE;
+    }
     jpeg_set_quality(&cinfo, options.quality, TRUE);
     cinfo.optimize_coding = options.optimize_huffman ? TRUE : FALSE;
-    cinfo.write_JFIF_header = TRUE;
+    cinfo.write_JFIF_header = components != 4;
     cinfo.density_unit = (UINT8)options.density_unit;
     cinfo.X_density = (UINT16)options.x_density;
     cinfo.Y_density = (UINT16)options.y_density;

@@ -9,9 +9,12 @@ public enum JPEGError: Error, Equatable, CustomStringConvertible, Sendable {
     case notJPEG(detail: String)
     /// The data stops before the image does: an interrupted copy or upload.
     case truncated(detail: String)
-    /// libjpeg found damaged or unsupported content.
+    /// libjpeg found damaged content.
     case corrupt(detail: String)
-    /// The image is larger than this program accepts.
+    /// A valid JPEG of a kind this decoder cannot read (12-bit samples, lossless or
+    /// hierarchical coding): nothing is damaged, the file needs saving in an ordinary form.
+    case unsupported(detail: String)
+    /// The image has more pixels than `limit`; refused from its header, before decoding.
     case tooLarge(width: Int, height: Int, limit: Int)
     /// The caller asked for something the codec cannot do.
     case invalidArgument(String)
@@ -26,11 +29,26 @@ public enum JPEGError: Error, Equatable, CustomStringConvertible, Sendable {
             "the JPEG data ends too early (\(detail)): the file is incomplete; copy or capture it again"
         case let .corrupt(detail):
             "the JPEG data is damaged (\(detail)); capture or export the photo again"
+        case let .unsupported(detail):
+            "this JPEG is of a kind this program cannot decode (\(detail)); save it again as an ordinary "
+                + "8-bit colour JPEG (for example `convert IN.jpg -depth 8 OUT.jpg`)"
         case let .tooLarge(width, height, limit):
-            "the image is \(width)×\(height), more than the \(limit) pixels accepted; use a smaller photo"
+            Self.tooLargeMessage(width: width, height: height, limit: limit)
         case let .invalidArgument(message):
             "invalid JPEG request: \(message)"
         }
+    }
+
+    /// "the image is 9000×9000 pixels (81.0 megapixels), more than the 50-megapixel limit; …",
+    /// shared with PNG so both formats say it the same way.
+    static func tooLargeMessage(width: Int, height: Int, limit: Int) -> String {
+        func megapixels(_ pixels: Int) -> String {
+            let value = Double(pixels) / 1_000_000
+            return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        }
+        return "the image is \(width)×\(height) pixels (\(megapixels(width * height)) megapixels), more than the "
+            + "\(megapixels(limit))-megapixel limit; scale it down (for example `convert IN -resize 6000x6000 OUT.jpg`) "
+            + "and use that"
     }
 
     init(_ result: cjpeg_result) {
@@ -42,6 +60,7 @@ public enum JPEGError: Error, Equatable, CustomStringConvertible, Sendable {
         case CJPEG_NOT_JPEG: self = .notJPEG(detail: detail)
         case CJPEG_TRUNCATED: self = .truncated(detail: detail)
         case CJPEG_BAD_ARGUMENT: self = .invalidArgument(detail)
+        case CJPEG_UNSUPPORTED: self = .unsupported(detail: detail)
         default: self = .corrupt(detail: detail)
         }
     }
@@ -148,15 +167,24 @@ public struct JPEGEncodeOptions: Sendable, Hashable {
 /// comes back as a thrown `JPEGError`.
 public enum JPEG {
     /// Images with more pixels than this are refused before any memory is allocated
-    /// (100 megapixels: larger than any webcam, smaller than a decompression bomb).
-    public static let defaultPixelLimit = 100_000_000
+    /// (50 megapixels: more than any webcam or phone photo, and decoded at 150 MB of RGB it
+    /// keeps a whole command, detection included, near 1 GB at most).
+    public static let defaultPixelLimit = 50_000_000
 
     /// Reads the headers: size, density, quality estimate, coding.
     public static func info(_ data: some ContiguousBytes) throws(JPEGError) -> JPEGInfo {
         try readInfo(data, scale: .full).info
     }
 
-    /// Decodes to 8-bit RGB, optionally scaled down in the DCT domain.
+    /// The EXIF Orientation tag of the file (its first Exif APP1 segment); `.up` when there
+    /// is none or it is not valid. `decode` does not apply it (camera frames carry none);
+    /// `ImageFile` does.
+    public static func orientation(_ data: some ContiguousBytes) -> ImageOrientation {
+        data.withUnsafeBytes { ExifReader.jpegOrientation($0) } ?? .up
+    }
+
+    /// Decodes to 8-bit RGB, optionally scaled down in the DCT domain. Grey files come out
+    /// grey in RGB; CMYK and YCCK files are converted without a colour profile.
     ///
     /// - Parameter tolerateDamage: accept data libjpeg could only decode by skipping damaged
     ///   parts (some webcams pad MJPEG frames); by default such data is an error.
@@ -212,18 +240,54 @@ public enum JPEG {
         try encode(image, components: 1, options: options)
     }
 
+    /// How a CMYK JPEG stores its ink, in the three ways print files come.
+    enum CMYKStorage: CaseIterable {
+        /// CMYK as is, no Adobe segment (0 = no ink).
+        case plain
+        /// CMYK inverted (255 = no ink) with an Adobe APP14 segment saying so: Photoshop's way.
+        case adobeInverted
+        /// Inverted CMYK transformed to YCCK, Adobe segment: Photoshop's and ImageMagick's way.
+        case adobeYCCK
+    }
+
+    /// Encodes C, M, Y, K ink amounts (0 none … 255 full, four bytes a pixel) as a CMYK JPEG
+    /// stored as `storage` says. The kiosk writes no CMYK; this makes the files the decoder
+    /// is tested on.
+    static func encodeCMYK(ink: [UInt8], width: Int, height: Int, storage: CMYKStorage,
+                           quality: Int = 95) throws(JPEGError) -> [UInt8] {
+        precondition(ink.count == width * height * 4, "\(ink.count) bytes are not \(width)×\(height) CMYK pixels")
+        let stored = storage == .plain ? ink : ink.map { 255 - $0 }
+        // withUnsafe… rethrows as `any Error`: the typed error travels in a Result.
+        return try stored.withUnsafeBufferPointer { pixels in
+            Result { () throws(JPEGError) in
+                try encode(rows: pixels.baseAddress!, stride: width * 4, width: width, height: height, components: 4,
+                           options: JPEGEncodeOptions(quality: quality), ycck: storage == .adobeYCCK,
+                           adobeMarker: storage != .plain)
+            }
+        }.get()
+    }
+
     private static func encode<F>(_ image: PixelBuffer<F>, components: Int32,
                                   options: JPEGEncodeOptions) throws(JPEGError) -> [UInt8] where F.Element == UInt8 {
+        try image.withUnsafeRows { rows, stride in
+            Result { () throws(JPEGError) in
+                try encode(rows: rows, stride: stride, width: image.width, height: image.height,
+                           components: components, options: options)
+            }
+        }.get()
+    }
+
+    private static func encode(rows: UnsafePointer<UInt8>, stride: Int, width: Int, height: Int, components: Int32,
+                               options: JPEGEncodeOptions, ycck: Bool = false,
+                               adobeMarker: Bool = false) throws(JPEGError) -> [UInt8] {
         let nativeOptions = cjpeg_encode_options(
             quality: Int32(options.quality), subsampling_444: options.subsampling == .yuv444 ? 1 : 0,
             density_unit: Int32(options.density.unit.rawValue), x_density: Int32(options.density.x),
-            y_density: Int32(options.density.y), optimize_huffman: options.optimizeHuffman ? 1 : 0)
+            y_density: Int32(options.density.y), optimize_huffman: options.optimizeHuffman ? 1 : 0,
+            cmyk_as_ycck: ycck ? 1 : 0, cmyk_adobe_marker: adobeMarker ? 1 : 0)
         var buffer: UnsafeMutablePointer<UInt8>?
         var size = 0
-        let result = image.withUnsafeRows { rows, stride in
-            cjpeg_encode(rows, stride, Int32(image.width), Int32(image.height), components, nativeOptions,
-                         &buffer, &size)
-        }
+        let result = cjpeg_encode(rows, stride, Int32(width), Int32(height), components, nativeOptions, &buffer, &size)
         guard result.status == CJPEG_OK.rawValue, let buffer else { throw JPEGError(result) }
         defer { cjpeg_free(buffer) }
         return Array(UnsafeBufferPointer(start: buffer, count: size))
