@@ -140,9 +140,12 @@ struct JPEGErrorTests {
     @Test func imageFileNamesTheProblem() throws {
         let missing = URL(fileURLWithPath: "/nonexistent/photo.jpg")
         let error = #expect(throws: ImageFileError.self) { try ImageFile.read(missing) }
-        #expect(error!.description == "cannot read /nonexistent/photo.jpg: no such file")
-        let text = #expect(throws: ImageFileError.self) { try ImageFile.decode(Data("GIF89a".utf8), name: "x.gif") }
-        #expect(text!.description.contains("neither JPEG nor PNG"))
+        #expect(error!.description == "cannot read /nonexistent/photo.jpg: no such file (the folder /nonexistent does "
+            + "not exist either); check the name and the folder")
+        let gif = #expect(throws: ImageFileError.self) { try ImageFile.decode(Data("GIF89a".utf8), name: "x.gif") }
+        #expect(gif!.description.contains("it is a GIF image, not a JPEG or PNG photo"))
+        let unknown = #expect(throws: ImageFileError.self) { try ImageFile.decode(Data([0, 1, 2, 3]), name: "x.bin") }
+        #expect(unknown!.description.contains("neither JPEG nor PNG (it starts with 00 01 02 03)"))
     }
 }
 
