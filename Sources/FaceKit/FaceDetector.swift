@@ -8,13 +8,22 @@ public struct FaceDetectionOptions: Sendable, Hashable, Codable {
     /// upsampling.
     public static let detectorWindow = 80
 
+    /// The longest side, in pixels, of the image dlib actually searches, its upsampling
+    /// counted. A larger photo (or upsampling that would go beyond this) is searched on a
+    /// copy reduced to fit, and the boxes are scaled back; landmarks are still placed at
+    /// full resolution. At 1600 px the smallest face found is 5 % of the longer side,
+    /// smaller than any face a portrait is taken for, and the search takes tens of MB
+    /// whatever the photo (an 8000×6000 photo upsampled 3 times asked dlib for over 7 GB).
+    public static let maximumSearchSide = 1600
+
     /// Faces smaller than this many pixels (box side, in the image's own pixels) are not
     /// reported (nil: every face the search finds). When it is larger than the 80-pixel
     /// window and there is no upsampling, the search runs on a copy reduced by
     /// `80 / minimumFaceSize`, which is proportionally faster.
     public var minimumFaceSize: Int?
     /// How many times dlib doubles the image before searching (0…3); each step finds faces
-    /// half as large (80 → 40 → 20 px) at about four times the cost.
+    /// half as large (80 → 40 → 20 px) at about four times the cost. Counted against
+    /// `maximumSearchSide`: on a large photo fewer doublings (or none) are made.
     public var upsampling: Int
     /// Only this part of the image is searched (nil: all of it). Boxes are still in the
     /// whole image's coordinates.
@@ -61,6 +70,32 @@ public struct FaceBox: Sendable, Hashable, Codable {
     public init(rect: PixelRect, score: Double) {
         self.rect = rect
         self.score = score
+    }
+}
+
+/// How an image is brought to the size dlib searches: reduced by `scale` (≤ 1), then
+/// doubled `upsampling` times by dlib, so that the result is at most
+/// `FaceDetectionOptions.maximumSearchSide` on its longer side.
+struct SearchPlan: Equatable {
+    var scale: Double
+    var upsampling: Int
+
+    /// The plan for an image whose longer side is `longestSide`, asked to be reduced by
+    /// `scale` and doubled `upsampling` times.
+    init(longestSide: Int, scale: Double, upsampling: Int) {
+        let asked = scale * Double(1 << upsampling)
+        let limit = Double(FaceDetectionOptions.maximumSearchSide) / Double(max(1, longestSide))
+        guard asked > limit else {
+            self.scale = scale
+            self.upsampling = upsampling
+            return
+        }
+        // Too large: the same total enlargement `limit`, by reducing first and then doubling
+        // as few times as reach it (reducing after dlib's doubling would waste the memory
+        // this is about).
+        let doublings = limit <= 1 ? 0 : min(upsampling, Int(log2(limit).rounded(.up)))
+        self.scale = limit / Double(1 << doublings)
+        self.upsampling = doublings
     }
 }
 
@@ -140,13 +175,17 @@ public final class FaceDetector: @unchecked Sendable {
     /// scales (0: all), and returns boxes in the coordinates of the image `region` is in.
     func boxes(inGray gray: GrayImage, at region: PixelRect, scale: Double, pyramidLevels: Int = 0,
                _ options: FaceDetectionOptions) throws(FaceError) -> [FaceBox] {
+        guard options.upsampling >= 0 && options.upsampling <= 3 else {
+            throw .invalidInput("upsampling must be 0…3, not \(options.upsampling)")
+        }
+        let plan = SearchPlan(longestSide: max(gray.width, gray.height), scale: scale, upsampling: options.upsampling)
         var searched = gray
-        if scale < 1 {
-            searched = gray.resized(to: PixelSize(width: max(1, Int((Double(gray.width) * scale).rounded())),
-                                                  height: max(1, Int((Double(gray.height) * scale).rounded()))),
+        if plan.scale < 1 {
+            searched = gray.resized(to: PixelSize(width: max(1, Int((Double(gray.width) * plan.scale).rounded())),
+                                                  height: max(1, Int((Double(gray.height) * plan.scale).rounded()))),
                                     filter: .area)
         }
-        let found = try searchBoxes(in: searched, upsampling: options.upsampling,
+        let found = try searchBoxes(in: searched, upsampling: plan.upsampling,
                                     thresholdAdjustment: options.thresholdAdjustment, pyramidLevels: pyramidLevels)
         let sx = Double(gray.width) / Double(searched.width), sy = Double(gray.height) / Double(searched.height)
         return found.map { face in
