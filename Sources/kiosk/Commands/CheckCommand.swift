@@ -58,13 +58,11 @@ struct CheckCommand: ParsableCommand {
         let bytes: [UInt8]
         let frame: RGBImage?
         do {
-            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: photo)))
+            // The same checks as every image input: a folder, FIFO or device is named as such.
+            bytes = try [UInt8](ImageFile.contents(of: URL(fileURLWithPath: photo)))
             frame = try source.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
-        } catch let error as ImageFileError {
-            fail("\(error)")
         } catch {
-            fail(FileManager.default.fileExists(atPath: photo) ? "cannot read \(photo): \(error.localizedDescription)"
-                 : "cannot read \(photo): no such file")
+            fail("\(error)")
         }
         let checker = ComplianceChecker(spec: white ? .diplomaWhite : station.photo, limits: station.checks)
         let report: ComplianceReport
