@@ -18,12 +18,29 @@ private final class RecordingDisplay: StationDisplay {
         self.typing = typing
     }
 
+    /// Steps typed in order, each as soon as its condition holds on what has been shown;
+    /// `stepsTaken` says how far the script got.
+    convenience init(script: [(when: ([ScreenContent]) -> Bool, keys: [Key])]) {
+        let progress = ScriptProgress()
+        self.init { shown in
+            guard progress.next < script.count, script[progress.next].when(shown) else { return [] }
+            progress.next += 1
+            return script[progress.next - 1].keys
+        }
+        self.progress = progress
+    }
+
+    private var progress: ScriptProgress?
+    var stepsTaken: Int { progress?.next ?? 0 }
+
     func show(_ content: ScreenContent) { shown.append(content) }
 
     func keys(waitMilliseconds: Int32) -> [Key] { typing(shown) }
 
     var headlines: [String] { shown.map(\.headline) }
 }
+
+private final class ScriptProgress { var next = 0 }
 
 /// A camera that is unplugged for the first `absentCalls` requests and then delivers the
 /// frames of `source`, as `V4L2Camera` does while it waits for the device to return.
@@ -153,27 +170,16 @@ struct LiveSessionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
         defer { frames.stop() }
-        var step = 0
         // o for the figures; c once they say the plate fits (the capture waits for a face); q on the review.
-        let display = RecordingDisplay { shown in
-            switch step {
-            case 0:
-                step = 1
-                return [.character("o")]
-            case 1 where shown.last?.footer.contains("plate: fits") == true:
-                step = 2
-                return [.character("c")]
-            case 2 where shown.contains(where: Self.isReview):
-                step = 3
-                return [.character("q")]
-            default:
-                return []
-            }
-        }
+        let display = RecordingDisplay(script: [
+            ({ _ in true }, [.character("o")]),
+            ({ $0.last?.footer.contains("plate: fits") == true }, [.character("c")]),
+            ({ $0.contains(where: Self.isReview) }, [.character("q")]),
+        ])
         var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
         try session.run(duration: 120)
 
-        #expect(step == 3, "the session ended at step \(step); footers: \(Set(display.shown.map(\.footer)))")
+        #expect(display.stepsTaken == 3, "the session ended at step \(display.stepsTaken); footers: \(Set(display.shown.map(\.footer)))")
         let capture = try #require(session.lastCapture)
         #expect(capture.usedPlate && capture.plate == .fits)
         let review = try #require(display.shown.first(where: Self.isReview))
@@ -193,29 +199,16 @@ struct LiveSessionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
         defer { frames.stop() }
-        var step = 0
-        let display = RecordingDisplay { shown in
-            switch step {
-            case 0:
-                step = 1
-                return [.character("o")]
-            case 1 where shown.last?.footer.contains("yaw") == true:
-                step = 2
-                return [.character("p")]
-            case 2:
-                step = 3
-                return [.character("c")]
-            case 3 where shown.contains(where: Self.isReview):
-                step = 4
-                return [.character("q")]
-            default:
-                return []
-            }
-        }
+        let display = RecordingDisplay(script: [
+            ({ _ in true }, [.character("o")]),
+            ({ $0.last?.footer.contains("yaw") == true }, [.character("p")]),
+            ({ _ in true }, [.character("c")]),
+            ({ $0.contains(where: Self.isReview) }, [.character("q")]),
+        ])
         var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
         try session.run(duration: 120)
 
-        #expect(step == 4, "the session ended at step \(step); footers: \(Set(display.shown.map(\.footer)))")
+        #expect(display.stepsTaken == 4, "the session ended at step \(display.stepsTaken); footers: \(Set(display.shown.map(\.footer)))")
         let capture = try #require(session.lastCapture)
         #expect(!capture.usedPlate && capture.plate == PlateVerdict.none)
         #expect(display.shown.contains { $0.footer.hasSuffix("plate refused: someone is in view") })
