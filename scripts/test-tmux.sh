@@ -30,9 +30,10 @@ bg='#80858c'
 mkdir -p "$work"/{empty,far,person,biden}
 for i in 0 1 2 3; do
     convert -size 640x480 "gradient:#9aa0a8-#6d7178" -attenuate 0.3 +noise Gaussian "$work/empty/f$i.jpg"
-    # Too far: the face is found but too small for a spec photo from a 640×480 camera.
-    convert -size 640x480 "xc:$bg" \( "$faces/obama.jpg" -crop 910x760+0+0 +repage -resize 40% \) \
-        -geometry +$((138 + i))+176 -composite "$work/far/f$i.jpg"
+    # Too far: the face is found but too small for a spec photo from a 640×480 camera (it would
+    # need about 2.6 × enlargement; the spec allows 2 ×).
+    convert -size 640x480 "xc:$bg" \( "$faces/obama.jpg" -crop 910x760+0+0 +repage -resize 31% \) \
+        -geometry +$((160 + i))+200 -composite "$work/far/f$i.jpg"
     # Close enough, smiling with open lips.
     convert -size 640x480 "xc:$bg" \( "$faces/obama.jpg" -crop 910x760+0+0 +repage -resize 62% \) \
         -geometry +$((38 + i))+40 -composite "$work/person/f$i.jpg"
