@@ -35,11 +35,14 @@ public struct MatteScore: Sendable, Codable, Hashable {
             .morphology(.dilate, width: 7).elements
         let shown = photo.image.elements, expected = seen.elements, alpha = photo.alpha.elements
         let mouthRow = Int(photo.landmarks.points[62].y)
-        let bg = [Double(background.r), Double(background.g), Double(background.b)]
+        let bg = [background.r, background.g, background.b]
 
-        func distance(_ a: [UInt8], _ i: Int, _ b: [Double]) -> Double {
-            let dr = Double(a[3 * i]) - b[0], dg = Double(a[3 * i + 1]) - b[1], db = Double(a[3 * i + 2]) - b[2]
-            return (dr * dr + dg * dg + db * db).squareRoot()
+        // The RGB distance between pixel `i` of `a` and pixel `j` of `b` (j = 0 for a single colour).
+        func distance(_ a: [UInt8], _ i: Int, _ b: [UInt8], _ j: Int) -> Double {
+            (0..<3).reduce(0.0) { sum, c in
+                let d = Double(a[3 * i + c]) - Double(b[3 * j + c])
+                return sum + d * d
+            }.squareRoot()
         }
         var lost = 0, personCount = 0, kept = 0, backdropCount = 0
         var error = 0.0, bandError = 0.0, bandCount = 0
@@ -50,12 +53,10 @@ public struct MatteScore: Sendable, Codable, Hashable {
                 bandError += abs(a - t)
                 bandCount += 1
             }
-            let own = [Double(expected[3 * i]), Double(expected[3 * i + 1]), Double(expected[3 * i + 2])]
             // Where the frame's colour is itself close to the new background (blue clothes),
             // the photo cannot tell which one it shows: such pixels are not counted.
-            let contrast = (zip(own, bg).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)).squareRoot()
-            guard contrast >= 40 else { continue }
-            let toBackground = distance(shown, i, bg), toOwn = distance(shown, i, own)
+            guard distance(expected, i, bg, 0) >= 40 else { continue }
+            let toBackground = distance(shown, i, bg, 0), toOwn = distance(shown, i, expected, i)
             if surePerson[i] != 0 {
                 personCount += 1
                 if toBackground < toOwn { lost += 1 }

@@ -37,7 +37,6 @@ public struct FaceGeometry: Hashable, Sendable, Codable {
     }
 }
 
-
 extension FaceGeometry {
     /// The same face in a window of the image scaled by `scale` (window pixels = (image − origin) × scale).
     public func inWindow(_ window: PixelRect, scale: Double) -> FaceGeometry {
@@ -74,25 +73,24 @@ extension FaceGeometry {
     /// would otherwise cut away.
     public func addBodyCore(to mask: inout GrayImage) {
         let w = faceWidth, width = mask.width, height = mask.height
-        let face = coreRect
         mask.withUnsafeMutableRows { p, stride in
-            for y in max(0, face.y)..<min(height, max(face.y, face.maxY)) {
-                for x in max(0, face.x)..<min(width, max(face.x, face.maxX)) { p[y * stride + x] = 255 }
+            // The pixels of a rectangle (edges truncated as Int does) that lie in the mask.
+            func fill(x0: Double, x1: Double, y0: Double, y1: Double) {
+                let left = max(0, Int(x0)), top = max(0, Int(y0))
+                for y in top..<max(top, min(height, Int(y1))) {
+                    for x in left..<max(left, min(width, Int(x1))) { p[y * stride + x] = 255 }
+                }
             }
+            let face = coreRect
+            fill(x0: Double(face.x), x1: Double(face.maxX), y0: Double(face.y), y1: Double(face.maxY))
             // The crown narrows as it curves: full core width up to 0.3 face widths above the
             // brows, then a narrower cap up to 0.42.
-            for (top, half) in [(0.3, 0.3), (0.42, 0.18)] {
-                let y0 = max(0, Int(browTop - top * w)), y1 = min(height, max(0, Int(browTop)))
-                let x0 = max(0, Int(centreX - half * w)), x1 = min(width, Int(centreX + half * w))
-                for y in y0..<max(y0, y1) { for x in x0..<max(x0, x1) { p[y * stride + x] = 255 } }
-            }
-            let neckTop = max(0, Int(chinY - 0.05 * w)), chestTop = Int(chinY + 0.6 * w)
-            guard neckTop < height else { return }
-            for y in neckTop..<height {
-                let half = Double(y) < Double(chestTop) ? 0.22 * w : 0.45 * w
-                let x0 = max(0, Int(centreX - half)), x1 = min(width, Int(centreX + half))
-                for x in x0..<max(x0, x1) { p[y * stride + x] = 255 }
-            }
+            fill(x0: centreX - 0.3 * w, x1: centreX + 0.3 * w, y0: browTop - 0.3 * w, y1: browTop)
+            fill(x0: centreX - 0.18 * w, x1: centreX + 0.18 * w, y0: browTop - 0.42 * w, y1: browTop)
+            // The neck from just above the chin, the chest below 0.6 face widths under it.
+            let chestTop = chinY + 0.6 * w
+            fill(x0: centreX - 0.22 * w, x1: centreX + 0.22 * w, y0: chinY - 0.05 * w, y1: chestTop)
+            fill(x0: centreX - 0.45 * w, x1: centreX + 0.45 * w, y0: chestTop, y1: Double(height))
         }
     }
 }

@@ -105,9 +105,10 @@ public struct PersonSegmenter: Sendable {
     public func plateMask(_ image: RGBImage, plate: RGBImage, face: FaceGeometry,
                           probability: FloatPlane? = nil) -> GrayImage {
         let match = plateDifference.match(image, plate: plate, reference: face.backdropReference)
-        var differs = plateDifference.foregroundMask(image, plate: plate, match: match)
+        let classes = plateDifference.classify(image, plate: plate, match: match)
+        var differs = classes.foreground
         if let probability {
-            let shadow = plateDifference.shadowMask(image, plate: plate, match: match).elements
+            let shadow = classes.shadow.elements
             let p = probability.elements, plateSays = differs.elements
             let person: [UInt8] = p.indices.map { i in
                 let sure = p[i] > 0.9, leaning = p[i] >= 0.5 && shadow[i] == 0
@@ -124,8 +125,12 @@ public struct PersonSegmenter: Sendable {
     func person(in rough: GrayImage, face: FaceGeometry) -> GrayImage {
         let width = max(3, Int((face.faceWidth / 20).rounded()) | 1)
         return rough.morphology(.open, width: width)
-            .largestComponent(in: face.coreRect, bottomReach: max(2, Int(face.faceWidth * 0.3)))
+            .largestComponent(in: face.coreRect, bottomReach: Self.bodyReach(face))
     }
+
+    /// How near the face's component a region entering from the bottom edge must come to be
+    /// the same body (a shoulder cut off by a collar the colour of the wall): 0.3 face widths.
+    static func bodyReach(_ face: FaceGeometry) -> Int { max(2, Int(face.faceWidth * 0.3)) }
 
     /// The person without a plate. With a network, its map decides where it is sure and seeds
     /// grabCut where it is not; without one, grabCut is seeded from the face's landmarks.
@@ -157,7 +162,7 @@ public struct PersonSegmenter: Sendable {
         // the person through a thin bridge, which this cuts before the component is chosen.
         let cleaned = person.morphology(.open, width: 5)
         return CoarseMask(mask: cleaned.largestComponent(in: local.coreRect,
-                                                         bottomReach: network == nil ? 0 : max(2, Int(local.faceWidth * 0.3))),
+                                                         bottomReach: network == nil ? 0 : Self.bodyReach(local)),
                           window: window, scale: s)
     }
 

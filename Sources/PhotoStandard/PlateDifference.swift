@@ -119,13 +119,16 @@ public struct PlateDifference: Hashable, Sendable, Codable {
         return (out, shading)
     }
 
-    /// 255 where the pixel reads as the wall in shadow: its colour on the plate's colour line,
-    /// clearly darker than the lit wall. A person's shadow looks like this; so does skin on a
-    /// beige wall, which is why only a confident person network may overrule it.
-    public func shadowMask(_ image: RGBImage, plate: RGBImage, match: Match) -> GrayImage {
+    /// What each pixel is against the matched plate, from one comparison: `foreground` is 255
+    /// where the image shows something other than the backdrop; `shadow` is 255 where the
+    /// pixel reads as the wall in shadow — its colour on the plate's colour line, clearly
+    /// darker than the lit wall. A person's shadow looks like this; so does skin on a beige
+    /// wall, which is why only a confident person network may overrule it.
+    public func classify(_ image: RGBImage, plate: RGBImage, match: Match) -> (foreground: GrayImage, shadow: GrayImage) {
         let (score, shade) = compare(image, plate: plate, match: match)
-        return GrayImage(width: image.width, height: image.height,
-                         elements: zip(score.elements, shade.elements).map { $0 <= 1 && $1 < 0.97 ? 255 : 0 })
+        let shadow = zip(score.elements, shade.elements).map { $0 <= 1 && $1 < 0.97 ? UInt8(255) : 0 }
+        return (score.grayImage(scale: 255, offset: -254),
+                GrayImage(width: image.width, height: image.height, elements: shadow))
     }
 
     /// 255 where the image shows something other than the plate's backdrop.
