@@ -1,6 +1,5 @@
 import ArgumentParser
 import Compliance
-import DataCache
 import FaceKit
 import Foundation
 import ImageKit
@@ -19,7 +18,7 @@ struct CheckCommand: ParsableCommand {
     )
 
     @Argument(help: "The finished photo (the JPEG as it will be uploaded).")
-    var photo: String?
+    var photo: String
 
     @Option(help: "The camera frame the photo was cut from: also checks the backdrop, the people in view and the framing.")
     var source: String?
@@ -33,27 +32,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Station settings file (JSON5, see kiosk-config/): photo standard, check limits, face models.")
     var config: String?
 
-    @Flag(help: "Instead of a photo, run the labelled test set (real faces with defects added) and print each check's detection and false-alarm rates.")
-    var evaluate = false
-
-    func validate() throws {
-        if evaluate == (photo != nil) {
-            throw ValidationError(evaluate ? "--evaluate takes no photo" : "name the photo to check, or use --evaluate")
-        }
-    }
-
     func run() throws {
-        if evaluate {
-            let cache = DataCache.standard
-            guard cache.isPopulated else { fail(cache.missingMessage) }
-            do {
-                print(try ComplianceEvaluation.run(cache: cache, detector: FaceDetector()).table())
-            } catch {
-                fail("\(error)")
-            }
-            return
-        }
-        let photo = photo!
         let station = try StationConfiguration.loadOrExit(config, command: "check", status: 2)
         let bytes: [UInt8]
         let frame: RGBImage?
