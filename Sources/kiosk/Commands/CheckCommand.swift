@@ -23,17 +23,14 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The camera frame the photo was cut from: also checks the backdrop, the people in view and the framing.")
     var source: String?
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
-    @Flag(help: "Check against the white-background standard instead of light blue.")
-    var white = false
+    @OptionGroup var background: BackgroundOption
 
-    @Option(help: "Station settings file (JSON5, see kiosk-config/): photo standard, check limits, face models.")
-    var config: String?
+    @OptionGroup var settings: SettingsOption
 
     func run() throws {
-        let station = try StationConfiguration.loadOrExit(config, command: "check", status: 2)
+        let station = try settings.load(failing: 2)
         let bytes: [UInt8]
         let frame: RGBImage?
         do {
@@ -41,28 +38,23 @@ struct CheckCommand: ParsableCommand {
             bytes = try [UInt8](ImageFile.contents(of: URL(fileURLWithPath: photo)))
             frame = try source.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
         } catch {
-            fail("\(error)")
+            throw CommandFailure(status: 2, "\(error)")
         }
-        let checker = ComplianceChecker(spec: white ? .diplomaWhite : station.photo, limits: station.checks)
+        let checker = ComplianceChecker(spec: background.spec(for: station), limits: station.checks)
         let report: ComplianceReport
         do {
             report = try checker.check(photo: bytes, detector: FaceDetector(models: station.faces.models), source: frame)
         } catch let error as ComplianceError {
-            fail("\(photo): \(error)")
+            throw CommandFailure(status: 2, "\(photo): \(error)")
         } catch {
-            fail("\(error)")
+            throw CommandFailure(status: 2, "\(error)")
         }
-        if json {
+        if output.json {
             print(String(decoding: try report.json(), as: UTF8.self))
         } else {
             print(ReportText(report, title: photo).text)
         }
-        if report.verdict == .fail { throw ExitCode(1) }
-    }
-
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        Kiosk.exit(withError: ExitCode(2))
+        if report.verdict == .fail { throw CommandFailure.verdict(1) }
     }
 }
 

@@ -16,11 +16,10 @@ struct ConfigCommand: ParsableCommand {
             discussion: "Exit status: 0 printed; 1 the file cannot be used (the message names the setting)."
         )
 
-        @Option(help: "A station settings file (JSON5), e.g. kiosk-config/station.json5.")
-        var config: String?
+        @OptionGroup var settings: SettingsOption
 
         func run() throws {
-            print(try StationConfiguration.loadOrExit(config, command: "config show", status: 1).json)
+            print(try settings.load(failing: 1).json)
         }
     }
 
@@ -38,22 +37,8 @@ struct ConfigCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            _ = try StationConfiguration.loadOrExit(file, command: "config check", status: 1)
+            _ = try StationConfiguration.load(orFailWith: 1, file)
             print("\(file): valid")
-        }
-    }
-}
-
-extension StationConfiguration {
-    /// The settings of `--config`, or the defaults without it; a file that cannot be used ends
-    /// the command with `status` after saying which setting is wrong. Every command reads its
-    /// settings through here (and `config check` too), so they all say the same about a file.
-    static func loadOrExit(_ path: String?, command: String, status: Int32) throws -> StationConfiguration {
-        do {
-            return try load(from: path)
-        } catch {
-            FileHandle.standardError.write(Data("kiosk \(command): \(error)\n".utf8))
-            throw ExitCode(status)
         }
     }
 }

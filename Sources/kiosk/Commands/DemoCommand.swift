@@ -33,10 +33,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let cache = DataCache.standard
         let inputs = photos.isEmpty ? cache.facePhotos : photos.map { URL(fileURLWithPath: $0) }
-        guard !inputs.isEmpty else {
-            FileHandle.standardError.write(Data("kiosk demo: \(cache.missingMessage)\n".utf8))
-            throw ExitCode(2)
-        }
+        guard !inputs.isEmpty else { throw CommandFailure(status: 2, cache.missingMessage) }
         let folder = URL(fileURLWithPath: output)
         let targets = inputs.map { input in
             let name = input.deletingPathExtension().lastPathComponent
@@ -51,15 +48,14 @@ struct DemoCommand: ParsableCommand {
                                   creatingFolders: true)
             try OutputPaths.createFolder(NamedPath(output, name: "-o"))
         } catch {
-            throw OutputFiles.fail("demo", error)
+            throw OutputFiles.failure(error)
         }
         let detector: FaceDetector, standardizer: Standardizer
         do {
             detector = try FaceDetector()
             standardizer = try StationConfiguration.standard.standardizer(spec: .diplomaBlue)
         } catch {
-            FileHandle.standardError.write(Data("kiosk demo: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw CommandFailure(status: 2, "\(error)")
         }
         let checker = ComplianceChecker(spec: standardizer.spec)
         print("Photo Kiosk demo: \(inputs.count) portrait(s) → \(folder.path)")
@@ -79,8 +75,8 @@ struct DemoCommand: ParsableCommand {
                 continue
             }
             // A file that cannot be written (a full disk) ends the demo: the next would fail too.
-            try OutputFiles.write("demo", photo.jpeg, to: target.photo)
-            try OutputFiles.writeJSON("demo", StandardizeOutput(report: photo.report, compliance: report), to: target.report)
+            try OutputFiles.write(photo.jpeg, to: target.photo)
+            try OutputFiles.writeJSON(StandardizeOutput(report: photo.report, compliance: report), to: target.report)
             written += 1
             let g = photo.report.geometry
             print("\(input.lastPathComponent) (\(image.size)) → \(URL(fileURLWithPath: target.photo.path).lastPathComponent): "
@@ -92,6 +88,6 @@ struct DemoCommand: ParsableCommand {
         }
         print("\(written) of \(inputs.count) portrait(s) gave a photo. Open them in \(folder.path).")
         print("The live station (camera or replayed frames on this terminal): kiosk run --source replay:FOLDER@15")
-        if written == 0 { throw ExitCode(1) }
+        if written == 0 { throw CommandFailure.verdict(1) }
     }
 }

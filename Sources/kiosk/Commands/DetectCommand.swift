@@ -22,8 +22,7 @@ struct DetectCommand: ParsableCommand {
     @Argument(help: "The photo to look at (JPEG or PNG).")
     var image: String
 
-    @Flag(help: "Print the result as JSON (boxes, all 68 points, measures).")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     @Option(help: "Write a copy of the photo with the boxes and points drawn on it (JPEG).")
     var annotate: String?
@@ -31,14 +30,13 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Another photo: say whether its main face is the same person as this photo's.")
     var compare: String?
 
-    @Option(help: "Smallest face to report, in pixels (larger values search faster).")
+    @Option(parsing: .unconditional, help: "Smallest face to report, in pixels (larger values search faster).")
     var minFace: Int?
 
-    @Option(help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels (default: 0).")
+    @Option(parsing: .unconditional, help: "Enlarge the photo this many times (0–3) to find faces smaller than 80 pixels (default: 0).")
     var upsample: Int?
 
-    @Option(help: "Station settings file (JSON5, see kiosk-config/): face models and detection; the options above override it.")
-    var config: String?
+    @OptionGroup var settings: SettingsOption
 
     func validate() throws {
         if let upsample, !(0...3).contains(upsample) { throw ValidationError("--upsample must be 0, 1, 2 or 3") }
@@ -47,11 +45,11 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         if let annotate {
-            try OutputFiles.check("detect", outputs: [NamedPath(annotate, name: "--annotate")],
+            try OutputFiles.check(outputs: [NamedPath(annotate, name: "--annotate")],
                                   inputs: [NamedPath(image, name: "the photo")]
-                                      + (compare.map { [NamedPath($0, name: "--compare")] } ?? []) + OutputFiles.config(config))
+                                      + (compare.map { [NamedPath($0, name: "--compare")] } ?? []) + OutputFiles.config(settings.config))
         }
-        let station = try StationConfiguration.loadOrExit(config, command: "detect", status: 2)
+        let station = try settings.load(failing: 2)
         var options = station.faces.detection
         if let minFace { options.minimumFaceSize = minFace }
         if let upsample { options.upsampling = upsample }
@@ -64,12 +62,10 @@ struct DetectCommand: ParsableCommand {
             comparison = try compareMainFaces(photo, faces, other, name: compare, detector: detector, models: station.faces.models)
         }
         let reports = faces.map { FaceReport(face: $0, imageSize: photo.size) }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let output = DetectOutput(image: image, width: photo.width, height: photo.height, faces: reports,
+        if output.json {
+            let result = DetectOutput(image: image, width: photo.width, height: photo.height, faces: reports,
                                       comparison: comparison.map { ComparisonReport(other: compare!, $0) })
-            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            print(String(decoding: try OutputFiles.json(result), as: UTF8.self))
         } else {
             print("\(image): \(photo.size), \(faces.count) face\(faces.count == 1 ? "" : "s")")
             for (i, report) in reports.enumerated() { print(report.text(index: i + 1)) }
@@ -80,14 +76,14 @@ struct DetectCommand: ParsableCommand {
             }
         }
         if let annotate { try writeAnnotated(photo, faces, to: annotate) }
-        if faces.isEmpty || (compare != nil && comparison == nil) { throw ExitCode(1) }
+        if faces.isEmpty || (compare != nil && comparison == nil) { throw CommandFailure.verdict(1) }
     }
 
     private func compareMainFaces(_ photo: RGBImage, _ faces: [DetectedFace], _ other: RGBImage, name: String,
                                   detector: FaceDetector, models: FaceModels) throws -> FaceComparison? {
         let otherFaces = try orExit2 { try detector.detect(in: other) }
         guard let mine = faces.first, let theirs = otherFaces.first else {
-            printError("cannot compare: no face in \(faces.isEmpty ? image : name)")
+            FileHandle.standardError.write(Data("kiosk detect: cannot compare: no face in \(faces.isEmpty ? image : name)\n".utf8))
             return nil
         }
         let encoder = try orExit2 { try FaceEncoder(models: models) }
@@ -101,22 +97,18 @@ struct DetectCommand: ParsableCommand {
         var drawn = photo
         for (i, face) in faces.enumerated() { drawn.annotate(face, label: "\(i + 1)") }
         let jpeg = try orExit2 { try JPEG.encode(drawn, options: JPEGEncodeOptions(quality: 92)) }
-        try OutputFiles.write("detect", jpeg, to: NamedPath(path, name: "--annotate"))
+        try OutputFiles.write(jpeg, to: NamedPath(path, name: "--annotate"))
     }
 
     private func readImage(_ path: String) throws -> RGBImage {
         try orExit2 { try ImageFile.read(URL(fileURLWithPath: path)) }
     }
 
+    /// A file that cannot be read or a model that cannot run: status 2 with the reason.
     private func orExit2<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+            throw CommandFailure(status: 2, "\(error)")
         }
-    }
-
-    private func printError(_ message: String) {
-        FileHandle.standardError.write(Data(("kiosk detect: " + message + "\n").utf8))
     }
 }
 

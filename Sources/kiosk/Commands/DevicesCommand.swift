@@ -5,30 +5,26 @@ import Foundation
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices",
-        abstract: "List the cameras on this computer with their picture sizes, frame rates and settings."
+        abstract: "List the cameras on this computer with their picture sizes, frame rates and settings.",
+        discussion: "Exit status: 0 at least one camera was found; 2 none (the message says what to check)."
     )
 
     @Flag(help: "Also list each camera's controls (brightness, exposure, white balance …) with their values.")
     var controls = false
 
-    @Flag(help: "Print the list as JSON.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     func run() throws {
         let (cameras, unusable) = DeviceDirectory.system.cameras(includeControls: controls)
-        if json {
+        if output.json {
             struct Listing: Encodable { var cameras: [CameraDescription]; var unusable: [UnusableNode] }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(Listing(cameras: cameras, unusable: unusable)), as: UTF8.self))
+            print(String(decoding: try OutputFiles.json(Listing(cameras: cameras, unusable: unusable)), as: UTF8.self))
         } else {
             cameras.forEach { print(Self.describe($0)) }
             for node in unusable { print("\(node.path): not usable: \(node.problem)") }
         }
         if cameras.isEmpty {
-            FileHandle.standardError.write(Data(
-                "kiosk devices: no camera found: plug in the webcam, then check `ls -l /dev/video*` and `dmesg | tail`\n".utf8))
-            throw ExitCode(2)
+            throw CommandFailure(status: 2, "no camera found: plug in the webcam, then check `ls -l /dev/video*` and `dmesg | tail`")
         }
     }
 

@@ -7,7 +7,8 @@ import ImageKit
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check that this station has everything it needs, and say how to fix what is missing."
+        abstract: "Check that this station has everything it needs, and say how to fix what is missing.",
+        discussion: "Exit status: 0 everything required is there (✓, or ! for what is optional); 1 something required is missing (✗, with the fix below it)."
     )
 
     @Option(help: "The folder where the station keeps its database and photos.")
@@ -56,7 +57,7 @@ struct DoctorCommand: ParsableCommand {
             print("\(mark) \(finding.what)")
             if !finding.ok, let fix = finding.fix { print("    → \(fix)") }
         }
-        if findings.contains(where: { !$0.ok && $0.required }) { throw ExitCode(1) }
+        if findings.contains(where: { !$0.ok && $0.required }) { throw CommandFailure.verdict(1) }
     }
 
     /// Opens a scratch database in the data folder (or a temporary one) in WAL mode, as the

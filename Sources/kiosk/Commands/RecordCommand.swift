@@ -16,7 +16,7 @@ struct RecordCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many seconds to record.")
+    @Option(parsing: .unconditional, help: "How many seconds to record.")
     var seconds: Double
 
     @Option(name: .shortAndLong, help: "Camera or source: /dev/video0, /dev/kiosk-camera, usb:046d:0825, pattern: (default: the station camera).")
@@ -35,7 +35,7 @@ struct RecordCommand: ParsableCommand {
             try OutputPaths.check(folder: NamedPath(folder, name: "the folder"), inputs: replayInput(device), creating: true)
             recorder = try FrameRecorder(folder: URL(fileURLWithPath: folder))
         } catch let error as FileOutputError {
-            throw OutputFiles.fail("record", error)
+            throw OutputFiles.failure(error)
         } catch let error as CaptureError {
             throw CaptureCommandSupport.failure("\(error)")
         }
@@ -47,8 +47,7 @@ struct RecordCommand: ParsableCommand {
             do {
                 try recorder.write(frame)
             } catch let error as FileOutputError {
-                FileHandle.standardError.write(Data("kiosk record: \(recorder.written) frames were saved in \(folder) before this:\n".utf8))
-                throw OutputFiles.fail("record", error)
+                throw CommandFailure(status: 2, "\(recorder.written) frames were saved in \(folder) before this: \(error)")
             } catch {
                 throw CaptureCommandSupport.failure("the frame could not be encoded as JPEG: \(error)")
             }

@@ -27,26 +27,25 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Station settings file (JSON5, see kiosk-config/); the options below override it.")
-    var config: String?
+    @OptionGroup var settingsFile: SettingsOption
 
     @Option(help: "Camera: /dev/videoN, usb:VVVV:PPPP, replay:DIR[@FPS] or pattern:[WxH][@FPS] (default: /dev/kiosk-camera, else /dev/video0).")
     var source: String?
 
-    @Option(help: "Colours: auto (from COLORTERM/TERM), truecolor, 256 or 16 (default: auto).")
-    var colors: String?
+    @Option(help: "Colours: auto picks from COLORTERM/TERM (default: auto).")
+    var colors: ColorSetting?
 
-    @Option(help: "Dithering for 256 and 16 colours: none, ordered or diffusion (default: ordered).")
-    var dither: String?
+    @Option(help: "Dithering for 256 and 16 colours (default: ordered).")
+    var dither: DitherMethod?
 
     @Flag(help: "Show the preview as the camera sees it instead of as a mirror.")
     var noMirror = false
 
-    @Option(help: "Guide drawn where the head belongs: oval or head-and-shoulders (default: head-and-shoulders).")
-    var guide: String?
+    @Option(help: "Guide drawn where the head belongs (default: head-and-shoulders).")
+    var guide: GuideShape?
 
-    @Option(help: "Language shown large: zh or en (default: zh).")
-    var language: String?
+    @Option(help: "Language shown large (default: zh).")
+    var language: LanguageChoice.Language?
 
     @Flag(help: "Show only the first language.")
     var noSecondLanguage = false
@@ -54,14 +53,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Folder for accepted photos (default: photos).")
     var output: String?
 
-    @Option(help: "Stop after this many seconds (for demonstrations and tests).")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds (for demonstrations and tests).")
     var duration: Double?
+
+    func validate() throws {
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
+    }
 
     func run() throws {
         let station = try settings()
         do throws(FileOutputError) { try LiveSession.checkPhotoFolder(URL(fileURLWithPath: station.storage.output)) } catch {
-            FileHandle.standardError.write(Data("kiosk run: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure(status: 1, "\(error)")
         }
         let spec = try failing("camera source") { try station.camera.sourceSpec() }
         let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
@@ -73,52 +75,28 @@ struct RunCommand: ParsableCommand {
                                   detector: detector, options: options)
         let result = Result { try session.run(duration: duration) }
         terminal.close()
-        if case let .failure(error) = result {
-            FileHandle.standardError.write(Data("kiosk run: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        if case let .failure(error) = result { throw CommandFailure(status: 1, "\(error)") }
         print(session.summary)
     }
 
     /// The settings file's values with the options given here laid over them.
     private func settings() throws -> StationConfiguration {
-        var station = try StationConfiguration.loadOrExit(config, command: "run", status: 1)
+        var station = try settingsFile.load(failing: 1)
         if let source { station.camera.source = source }
-        if let colors {
-            guard colors == "auto" || ColorMode(rawValue: colors) != nil else {
-                throw ValidationError("--colors must be auto, truecolor, 256 or 16, not \"\(colors)\"")
-            }
-            station.screen.colors = colors
-        }
-        if let dither {
-            guard let method = DitherMethod(rawValue: dither) else {
-                throw ValidationError("--dither must be none, ordered or diffusion, not \"\(dither)\"")
-            }
-            station.screen.dither = method
-        }
+        if let colors { station.screen.colors = colors.value }
+        if let dither { station.screen.dither = dither }
         if noMirror { station.screen.mirror = false }
-        if let guide {
-            guard let shape = GuideShape(rawValue: guide) else {
-                throw ValidationError("--guide must be oval or head-and-shoulders, not \"\(guide)\"")
-            }
-            station.screen.guide = shape
-        }
-        if let language {
-            guard LanguageChoice.Language(rawValue: language) != nil else {
-                throw ValidationError("--language must be zh or en, not \"\(language)\"")
-            }
-            station.screen.language = language
-        }
+        if let guide { station.screen.guide = guide }
+        if let language { station.screen.language = language.rawValue }
         if noSecondLanguage { station.screen.secondLanguage = false }
         if let output { station.storage.output = output }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be a positive number of seconds") }
         return station
     }
 
+    /// A part of the station that cannot start: status 1, naming the part.
     private func failing<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch {
-            FileHandle.standardError.write(Data("kiosk run: \(what): \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure(status: 1, "\(what): \(error)")
         }
     }
 }

@@ -21,24 +21,23 @@ struct SnapshotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to save the picture (.jpg).")
     var output: String
 
-    @Option(help: "Frames to let pass first, so that automatic exposure settles.")
+    @Option(parsing: .unconditional, help: "Frames to let pass first, so that automatic exposure settles.")
     var warmup = 10
 
-    @Option(help: "Pixel format to ask the camera for, e.g. YUYV or MJPG (default: MJPG if offered).")
-    var format: String?
+    @Option(help: "Pixel format to ask the camera for (default: MJPG if offered).")
+    var format: FourCC?
 
     func validate() throws {
         guard ["jpg", "jpeg"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
             throw ValidationError("the output must be a .jpg file, got \(output)")
         }
         guard (0...300).contains(warmup) else { throw ValidationError("--warmup must be 0…300 frames") }
-        if let format, FourCC(string: format) == nil { throw ValidationError("--format must be a pixel format code like YUYV or MJPG") }
     }
 
     func run() throws {
         let target = NamedPath(output, name: "-o")
-        try OutputFiles.check("snapshot", outputs: [target], inputs: replayInput(device))
-        let request = ModeRequest(pixelFormat: format.flatMap { FourCC(string: $0) }, minimumFPS: 0)
+        try OutputFiles.check(outputs: [target], inputs: replayInput(device))
+        let request = ModeRequest(pixelFormat: format, minimumFPS: 0)
         let source = try CaptureCommandSupport.open(device, mode: request)
         defer { source.stop() }
         var frame = try CaptureCommandSupport.next(from: source)
@@ -47,7 +46,7 @@ struct SnapshotCommand: ParsableCommand {
         do { jpeg = try frame.jpegData() } catch {
             throw CaptureCommandSupport.failure("the frame could not be encoded as JPEG: \(error)")
         }
-        try OutputFiles.write("snapshot", jpeg, to: target)
+        try OutputFiles.write(jpeg, to: target)
         print("saved \(output): \(frame.pixelFormat) \(frame.width)×\(frame.height) from \(source.name)")
     }
 }
@@ -81,10 +80,9 @@ enum CaptureCommandSupport {
         }
     }
 
-    /// Prints the message and gives the exit code (2) to throw, so that the source is
-    /// stopped on the way out.
-    static func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("kiosk: \(message)\n".utf8))
-        return ExitCode(2)
+    /// A camera or source that cannot be used: status 2 with the reason (thrown, so that
+    /// the source is stopped on the way out).
+    static func failure(_ message: String) -> CommandFailure {
+        CommandFailure(status: 2, message)
     }
 }

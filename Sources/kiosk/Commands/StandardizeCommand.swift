@@ -36,28 +36,24 @@ struct StandardizeCommand: ParsableCommand {
     @Option(help: "Also write the person's matte (white = person) as a grey JPEG, for inspection.")
     var matte: String?
 
-    @Flag(help: "Use the white background instead of light blue.")
-    var white = false
+    @OptionGroup var background: BackgroundOption
 
-    @Option(help: "Station settings file (JSON5, see kiosk-config/): photo standard, check limits, face models.")
-    var config: String?
+    @OptionGroup var settings: SettingsOption
 
     func run() throws {
-        try OutputFiles.check("standardize", outputs: outputs, inputs: [NamedPath(input, name: "the input")]
-            + (plate.map { [NamedPath($0, name: "--plate")] } ?? []) + OutputFiles.config(config))
-        let station = try StationConfiguration.loadOrExit(config, command: "standardize", status: 2)
+        try OutputFiles.check(outputs: outputs, inputs: [NamedPath(input, name: "the input")]
+            + (plate.map { [NamedPath($0, name: "--plate")] } ?? []) + OutputFiles.config(settings.config))
+        let station = try settings.load(failing: 2)
         let image: RGBImage, plateImage: RGBImage?
         do {
             image = try ImageFile.read(URL(fileURLWithPath: input))
             plateImage = try plate.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
         } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+            throw CommandFailure(status: 2, "\(error)")
         }
         let standardizer: Standardizer
-        do { standardizer = try station.standardizer(spec: white ? .diplomaWhite : nil) } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+        do { standardizer = try station.standardizer(spec: background.spec(for: station)) } catch {
+            throw CommandFailure(status: 2, "\(error)")
         }
         let photo: StandardPhoto
         let compliance: ComplianceReport
@@ -66,30 +62,25 @@ struct StandardizeCommand: ParsableCommand {
             (photo, compliance) = try ComplianceChecker(spec: standardizer.spec, limits: station.checks)
                 .standardizeAndCheck(image, plate: plateImage, detector: detector, standardizer: standardizer)
         } catch let problem as FramingProblem {
-            printError("no photo: \(problem)")
-            throw ExitCode(1)
+            throw CommandFailure(status: 1, "no photo: \(problem)")
         } catch let StandardizeError.framing(problem) {
-            printError("no photo: \(problem)")
-            throw ExitCode(1)
+            throw CommandFailure(status: 1, "no photo: \(problem)")
         } catch let error as StandardizeError {
-            if case .plateSizeMismatch = error { printError("\(error)"); throw ExitCode(2) }
-            printError("no photo: \(error)")
-            throw ExitCode(1)
+            if case .plateSizeMismatch = error { throw CommandFailure(status: 2, "\(error)") }
+            throw CommandFailure(status: 1, "no photo: \(error)")
         } catch {
-            printError("no photo: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure(status: 1, "no photo: \(error)")
         }
-        try OutputFiles.write("standardize", photo.jpeg, to: NamedPath(output, name: "-o"))
+        try OutputFiles.write(photo.jpeg, to: NamedPath(output, name: "-o"))
         if let matte {
             let jpeg: [UInt8]
             do { jpeg = try JPEG.encode(photo.alpha.grayImage(), options: .init(quality: 90)) } catch {
-                printError("kiosk standardize: the matte could not be encoded: \(error)")
-                throw ExitCode(1)
+                throw CommandFailure(status: 1, "the matte could not be encoded: \(error)")
             }
-            try OutputFiles.write("standardize", jpeg, to: NamedPath(matte, name: "--matte"))
+            try OutputFiles.write(jpeg, to: NamedPath(matte, name: "--matte"))
         }
         if let report {
-            try OutputFiles.writeJSON("standardize", StandardizeOutput(report: photo.report, compliance: compliance),
+            try OutputFiles.writeJSON(StandardizeOutput(report: photo.report, compliance: compliance),
                                       to: NamedPath(report, name: "--report"))
         }
         let g = photo.report.geometry
@@ -104,9 +95,5 @@ struct StandardizeCommand: ParsableCommand {
     private var outputs: [NamedPath] {
         [NamedPath(output, name: "-o")] + [report.map { NamedPath($0, name: "--report") },
                                            matte.map { NamedPath($0, name: "--matte") }].compactMap { $0 }
-    }
-
-    private func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import FileOutput
 import Foundation
 
@@ -8,35 +7,39 @@ import Foundation
 enum OutputFiles {
     /// Refuses, before any work, outputs that are inputs or each other, folders, devices, or
     /// in a folder that is missing or not writable.
-    static func check(_ command: String, outputs: [NamedPath], inputs: [NamedPath], creatingFolders: Bool = false) throws {
+    static func check(outputs: [NamedPath], inputs: [NamedPath], creatingFolders: Bool = false) throws(CommandFailure) {
         do throws(FileOutputError) {
             try OutputPaths.check(outputs: outputs, inputs: inputs, creatingFolders: creatingFolders)
         } catch {
-            throw fail(command, error)
+            throw failure(error)
         }
     }
 
     /// Writes the file atomically; on failure the previous file is unchanged and the
     /// command ends with status 2.
-    static func write(_ command: String, _ bytes: some ContiguousBytes, to path: NamedPath) throws {
+    static func write(_ bytes: some ContiguousBytes, to path: NamedPath) throws(CommandFailure) {
         do throws(FileOutputError) {
             try AtomicFile.write(bytes, to: path)
         } catch {
-            throw fail(command, error)
+            throw failure(error)
         }
     }
 
     /// A JSON report, pretty-printed with sorted keys, written atomically.
-    static func writeJSON(_ command: String, _ value: some Encodable, to path: NamedPath) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try write(command, try encoder.encode(value), to: path)
+    static func writeJSON(_ value: some Encodable, to path: NamedPath) throws {
+        try write(try json(value), to: path)
     }
 
-    /// Prints the error as `kiosk COMMAND: …` and gives the exit status to throw.
-    static func fail(_ command: String, _ error: FileOutputError) -> ExitCode {
-        FileHandle.standardError.write(Data("kiosk \(command): \(error)\n".utf8))
-        return ExitCode(2)
+    /// The JSON every command writes or prints: pretty-printed, keys sorted, paths unescaped.
+    static func json(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// A file that could not be written or may not be: status 2 with the reason.
+    static func failure(_ error: FileOutputError) -> CommandFailure {
+        CommandFailure(status: 2, "\(error)")
     }
 
     /// The `--config` file as an input: a command must not write over its own settings.
