@@ -106,10 +106,9 @@ public enum ConfigurationFile {
                                         words: [String: [String]] = [:],
                                         validate: (T) -> InvalidSetting? = { _ in nil }) throws(ConfigurationError) -> T {
         let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(file: url.path, reason: unreadableReason(url, error))
+        switch SettingsFileReader.read(url.path) {
+        case let .success(bytes): data = bytes
+        case let .failure(reason): throw .unreadable(file: url.path, reason: reason.text)
         }
         return try decode(type, from: data, file: url.path, defaults: defaults, optionalKeys: optionalKeys,
                           words: words, validate: validate)
@@ -171,14 +170,6 @@ public enum ConfigurationFile {
     /// `a, b or c`.
     static func list(_ items: [String], or conjunction: String) -> String {
         items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
-    }
-
-    private static func unreadableReason(_ url: URL, _ error: Error) -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return "no such file" }
-        if isFolder.boolValue { return "it is a folder, not a file" }
-        if !FileManager.default.isReadableFile(atPath: url.path) { return "no permission to read it" }
-        return (error as NSError).localizedFailureReason ?? error.localizedDescription
     }
 
     /// `value` as pretty JSON with sorted keys, every setting of `optionalKeys` that `value`

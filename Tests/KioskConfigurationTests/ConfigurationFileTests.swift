@@ -97,10 +97,34 @@ struct ConfigurationFileTests {
         }
     }
 
-    @Test func aFolderIsNotAFile() {
-        let folder = FileManager.default.temporaryDirectory
-        #expect(throws: ConfigurationError.unreadable(file: folder.path, reason: "it is a folder, not a file")) {
-            try ConfigurationFile.load(from: folder, defaults: Example())
+    /// Paths that are not settings files, each named for what it is (a FIFO is not opened
+    /// for a blocking read, so it cannot hang the program).
+    @Test(arguments: [("a folder", "it is a folder, not a file"), ("a FIFO", "it is a named pipe (FIFO), not a file"),
+                      ("/dev/null", "it is a device, not a file"), ("/dev/zero", "it is a device, not a file"),
+                      ("a 2 MB file", "it holds 2097152 bytes, far more than a settings file"),
+                      ("a file on the path", "a part of the path is a file, not a folder")])
+    func aPathThatIsNotASettingsFileIsNamedForWhatItIs(_ kind: String, _ reason: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path: String
+        switch kind {
+        case "a folder": path = folder.path
+        case "a FIFO":
+            path = folder.appendingPathComponent("pipe").path
+            #expect(mkfifo(path, 0o644) == 0)
+        case "a 2 MB file":
+            path = folder.appendingPathComponent("big.json5").path
+            try Data(repeating: 0x20, count: 2 << 20).write(to: URL(fileURLWithPath: path))
+        case "a file on the path":
+            try Data("{}".utf8).write(to: folder.appendingPathComponent("station.json5"))
+            path = folder.appendingPathComponent("station.json5/station.json5").path
+        default: path = kind
         }
+        let error = #expect(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(from: URL(fileURLWithPath: path), defaults: Example())
+        }
+        #expect(error?.file == path)
+        #expect(error?.description.hasPrefix("cannot read the configuration \(path): \(reason)") == true, "\(String(describing: error))")
     }
 }
