@@ -10,7 +10,8 @@ struct RecordCommand: ParsableCommand {
         discussion: """
             Exit status: 0 recorded; 2 the camera or source cannot be used, or the folder cannot \
             take the frames: it is a file, holds an earlier recording, is the folder being replayed, \
-            or cannot be made or written (checked before the camera is opened). If the disk fills \
+            or cannot be made or written (checked before any frame is taken; a new folder is made only \
+            once the camera is open, so a missing camera leaves nothing behind). If the disk fills \
             up while recording, the frames saved so far are kept, each one whole, and the message \
             says how many.
             """
@@ -30,17 +31,22 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
+        do throws(FileOutputError) {
+            try OutputPaths.check(folder: NamedPath(folder, name: "the folder"), inputs: replayInput(device), creating: true)
+        } catch {
+            throw OutputFiles.failure(error)
+        }
+        // The camera first: a camera that is not there leaves no empty folder behind.
+        let source = try CaptureCommandSupport.open(device, mode: ModeRequest())
+        defer { source.stop() }
         var recorder: FrameRecorder
         do {
-            try OutputPaths.check(folder: NamedPath(folder, name: "the folder"), inputs: replayInput(device), creating: true)
             recorder = try FrameRecorder(folder: URL(fileURLWithPath: folder))
         } catch let error as FileOutputError {
             throw OutputFiles.failure(error)
-        } catch let error as CaptureError {
+        } catch {
             throw CaptureCommandSupport.failure("\(error)")
         }
-        let source = try CaptureCommandSupport.open(device, mode: ModeRequest())
-        defer { source.stop() }
         let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < end {
             let frame = try CaptureCommandSupport.next(from: source)
