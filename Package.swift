@@ -36,15 +36,24 @@ let package = Package(
         ),
         .target(
             name: "CVision",
-            cxxSettings: [
-                .unsafeFlags([openCVInclude, "-O2"]),
-                // dlib checks at link time that asserts are configured as in Debian's build.
-                .define("DLIB_DISABLE_ASSERTS"),
-            ],
+            cxxSettings: [.unsafeFlags([openCVInclude, "-O2"])],
             linkerSettings: [
                 .linkedLibrary("opencv_dnn"),
                 .linkedLibrary("opencv_imgproc"),
                 .linkedLibrary("opencv_core"),
+            ]
+        ),
+        // The dlib face operations, apart from CVision so that only FaceKit (and what uses it)
+        // links dlib, BLAS and LAPACK; ImageKit and kiosk-server do not.
+        .target(
+            name: "CDlib",
+            dependencies: ["CVision"],
+            cxxSettings: [
+                .unsafeFlags(["-O2"]),
+                // dlib checks at link time that asserts are configured as in Debian's build.
+                .define("DLIB_DISABLE_ASSERTS"),
+            ],
+            linkerSettings: [
                 .linkedLibrary("dlib"),
                 .linkedLibrary("blas"),
                 .linkedLibrary("lapack"),
@@ -57,7 +66,7 @@ let package = Package(
         .target(name: "KioskConfiguration"),
         .target(name: "FileOutput"),
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit", "FileOutput"]),
-        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "DataCache"], exclude: ["README.md"]),
+        .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "CDlib"], exclude: ["README.md"]),
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         // Tooling: measures the station against truth that does not come from it; not shipped.
         .target(name: "MatteEvaluation", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),

@@ -9,6 +9,7 @@ packages=(
     libjpeg-dev           # JPEG codec (libjpeg-turbo on Debian)
     libpng-dev            # PNG reading
     libsqlite3-dev        # the station's local store (through GRDB)
+    sqlite3               # the store's tests read the database with SQLite's own client
     libopencv-imgproc-dev # image operations, segmentation
     libopencv-dnn-dev     # the person network (ONNX) for segmentation without a plate
     libdlib-dev libblas-dev liblapack-dev # faces
@@ -21,17 +22,33 @@ packages=(
     imagemagick           # the screen test builds its replay frames with convert
 )
 
+# The face and person models Debian does not ship are looked for in the station's model
+# folder (FaceModels.stationFolder); on a development machine that folder is a link to the
+# copies scripts/fetch-test-data.sh downloads into the test-data cache. A real folder there
+# (a station's own install) is left alone.
+station_models=/usr/local/share/photo-kiosk/models
+cache_models="$("$(dirname "$0")/cache-dir.sh")/models"
+link_models=false
+[ -e "$station_models" ] || [ -L "$station_models" ] || link_models=true
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ "$link_models" = false ] && exit 0
 
-echo "setup: installing ${missing[*]}" >&2
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "setup: run as root or install sudo to install: ${missing[*]}" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "setup: run as root or install sudo to install: ${missing[*]} ${station_models}" >&2; exit 1; }
     sudo=sudo
 fi
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "$link_models" = true ]; then
+    echo "setup: linking $station_models to $cache_models" >&2
+    $sudo mkdir -p "$(dirname "$station_models")"
+    $sudo ln -s "$cache_models" "$station_models"
+fi

@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cxx=${CXX:-g++}
 binary="$here/.build/face_reference-$(basename "$cxx")"
-net="$here/../../Sources/CVision/cvision_face_net.hpp"
+net="$here/../../Sources/CDlib/cdlib_face_net.hpp"
 if [ ! -x "$binary" ] || [ "$here/face_reference.cpp" -nt "$binary" ] || [ "$net" -nt "$binary" ]; then
     mkdir -p "$here/.build"
     echo "face-reference: building $binary (about a minute)" >&2

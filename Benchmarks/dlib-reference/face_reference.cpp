@@ -27,7 +27,7 @@
 using namespace dlib;
 
 // The network type of dlib_face_recognition_resnet_model_v1.dat, the one CVision runs.
-#include "../../Sources/CVision/cvision_face_net.hpp"
+#include "../../Sources/CDlib/cdlib_face_net.hpp"
 using cvk_face_net::descriptor_net;
 
 // Binary PGM (P5) or PPM (P6), 8-bit, as the benchmark writes them.

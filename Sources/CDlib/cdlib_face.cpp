@@ -1,6 +1,6 @@
-#include "cvision_face.h"
+#include "cdlib_face.h"
 #include "cvision_error.hpp"
-#include "cvision_face_net.hpp"
+#include "cdlib_face_net.hpp"
 
 #include <dlib/dnn.h>
 #include <dlib/image_processing.h>

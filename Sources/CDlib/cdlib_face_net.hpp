@@ -1,4 +1,4 @@
-// dlib's face descriptor network type, shared by CVision and the plain C++ benchmark
+// dlib's face descriptor network type, shared by CDlib and the plain C++ benchmark
 // reference (Benchmarks/dlib-reference), which must run the very same network.
 #pragma once
 #include <dlib/dnn.h>

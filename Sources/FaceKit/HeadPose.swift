@@ -1,4 +1,4 @@
-import CVision
+import CDlib
 import ImageKit
 
 /// The pinhole camera the pose fit assumes.

@@ -1,3 +1,4 @@
+import CDlib
 import CVision
 import ImageKit
 

@@ -23,7 +23,7 @@ public struct FaceBenchmarks: BenchmarkSuite {
 
     public func run(_ context: BenchmarkContext) throws -> [BenchmarkResult] {
         let cache = DataCache(root: context.dataCache)
-        let models = FaceModels.defaults(cache: cache)
+        let models = FaceModels.defaults(models: cache.models)
         let photo = try ImageFile.read(cache.face("obama.jpg"))
         let rgb640 = Self.frame(photo, PixelSize(width: 640, height: 480))
         let gray640 = rgb640.grayscale()

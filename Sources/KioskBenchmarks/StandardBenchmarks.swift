@@ -19,7 +19,7 @@ public struct StandardBenchmarks: BenchmarkSuite {
     public func run(_ context: BenchmarkContext) throws -> [BenchmarkResult] {
         let cache = DataCache(root: context.dataCache)
         let (frame, plate) = try Self.frame(ImageFile.read(cache.face("obama.jpg")))
-        let detector = try FaceDetector(models: FaceModels.defaults(cache: cache))
+        let detector = try FaceDetector(models: FaceModels.defaults(models: cache.models))
         let half = frame.resized(to: PixelSize(width: 960, height: 540), filter: .area)
         guard let found = try detector.detect(in: half).first else {
             throw FaceError.invalidInput("no face found in the 1920×1080 benchmark frame")

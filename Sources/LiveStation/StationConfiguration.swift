@@ -41,7 +41,7 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         /// The person network (ONNX) that finds the whole person without a plate and helps the
         /// plate where clothes or skin match the wall; "" for grabCut alone (much weaker: see
         /// docs/standard-photo.md).
-        public var personNetwork = PersonNetwork.defaultFile(models: FaceModels.standard.descriptor.deletingLastPathComponent()).path
+        public var personNetwork = PersonNetwork.defaultFile(models: FaceModels.stationFolder).path
 
         public init() {}
 

