@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries and the C/C++ layer
@@ -70,11 +71,21 @@ let package = Package(
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         // Tooling: measures the station against truth that does not come from it; not shipped.
         .target(name: "MatteEvaluation", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance", "StationStore", "Roster", "Fees"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
         .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "KioskConfiguration", "FileOutput"]),
+
+        // The student's path through the station and the store under it (issue 14).
+        .target(name: "Fees"),
+        .target(name: "Roster", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "StationSession", dependencies: ["Roster", "Fees"]),
+        .target(name: "StationStore", dependencies: [
+            "Roster", "Fees", "FileOutput",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
@@ -115,6 +126,13 @@ let package = Package(
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),
+        // Test tooling: saves sessions in a loop so that StationStoreTests can kill it (SIGKILL) and check the store.
+        .target(name: "StoreTestSupport", dependencies: ["StationStore", "Roster", "Fees"], path: "Tests/StoreTestSupport"),
+        .executableTarget(name: "kiosk-store-crash-child", dependencies: ["StationStore", "StoreTestSupport"], path: "Tests/StoreCrashChild"),
+        .testTarget(name: "RosterTests", dependencies: ["Roster"]),
+        .testTarget(name: "FeesTests", dependencies: ["Fees"]),
+        .testTarget(name: "StationStoreTests", dependencies: ["StationStore", "Roster", "Fees", "ScratchDisk", "FileOutput", "StoreTestSupport"]),
+        .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -86,6 +86,7 @@ public let allBenchmarkSuites: [any BenchmarkSuite] = [
     GuidanceBenchmarks(),
     ComplianceBenchmarks(),
     CaptureBenchmarks(),
+    StoreBenchmarks(),
 ]
 
 /// Keeps a value alive and opaque so the optimiser cannot drop the work that produced it.
