@@ -27,8 +27,8 @@ public struct FaceModels: Sendable, Hashable, Codable {
     /// operator (FHS: /usr/local for what the distribution does not manage), the same on every station.
     public static let stationFolder = URL(fileURLWithPath: "/usr/local/share/photo-kiosk/models")
 
-    /// Debian's 68-point model and the ResNet + 5-point models in `folder`.
-    public static func defaults(models folder: URL) -> FaceModels {
+    /// Debian's 68-point model and the ResNet + 5-point models in `folder` (the station's by default).
+    public static func defaults(models folder: URL = stationFolder) -> FaceModels {
         FaceModels(
             landmarks68: debianLandmarks68,
             landmarks5: folder.appendingPathComponent("shape_predictor_5_face_landmarks.dat"),
@@ -36,7 +36,7 @@ public struct FaceModels: Sendable, Hashable, Codable {
     }
 
     /// The station's defaults: Debian's 68-point model, the others in `stationFolder`.
-    public static var standard: FaceModels { defaults(models: stationFolder) }
+    public static var standard: FaceModels { defaults() }
 }
 
 /// A face operation that could not run, with what to do about it.
