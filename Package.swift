@@ -122,10 +122,14 @@ let package = Package(
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
-        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk"]),
+        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),
+        // Station files with one mistake each, shared by the loader's tests and the command corpus.
+        .target(name: "SettingsCorpus", dependencies: ["KioskConfiguration"], path: "Tests/SettingsCorpus"),
+        // Runs the built `kiosk` (a product the test build makes too) over a generated corpus of bad inputs.
+        .testTarget(name: "KioskCommandTests", dependencies: ["SettingsCorpus", "KioskConfiguration", "LiveStation", "DataCache"]),
         // Test tooling: saves sessions in a loop so that StationStoreTests can kill it (SIGKILL) and check the store.
         .target(name: "StoreTestSupport", dependencies: ["StationStore", "Roster", "Fees"], path: "Tests/StoreTestSupport"),
         .executableTarget(name: "kiosk-store-crash-child", dependencies: ["StationStore", "StoreTestSupport"], path: "Tests/StoreCrashChild"),

@@ -1,0 +1,183 @@
+import DataCache
+import Foundation
+import KioskConfiguration
+import LiveStation
+import SettingsCorpus
+import Testing
+
+/// One bad input given to one command: how the built `kiosk` must end and what it must say.
+struct CorpusRow: Sendable, CustomTestStringConvertible {
+    var arguments: [String]
+    /// The exit status the command's help gives for this kind of problem.
+    var status: Int32
+    /// Words the message must hold: the file (or option) it names and what to do.
+    var says: [String]
+    /// The whole of standard error, when it is known word for word (the settings loader's message).
+    var exactly: String? = nil
+    /// Run as user nobody, for whom permissions hold (root may write anywhere).
+    var asNobody = false
+
+    var testDescription: String { "kiosk " + arguments.joined(separator: " ") }
+}
+
+/// Words no message may show: Foundation's error dumps, Swift's type names and its crash reports.
+let dumpWords = ["NSCocoaErrorDomain", "Error Domain", "NSError", "Swift.", "Optional(", "(null)", "Fatal error",
+                 "Stack dump", "Backtrace", "💣"]
+
+/// Inputs that are not photos, each with what the message must say to do about it.
+let badPhotos: [(file: String, says: String)] = [
+    ("empty.jpg", "copy or take the photo again"),
+    ("truncated.jpg", "copy or capture it again"),
+    ("garbage.jpg", "capture or export the photo again"),
+    ("text.jpg", "give a .jpg or .png photo"),
+    ("folder.jpg", "give the path of a JPEG or PNG file"),
+    ("pipe.jpg", "give the path of a JPEG or PNG file"),
+    ("/dev/null", "give the path of a JPEG or PNG file"),
+    ("/dev/zero", "give the path of a JPEG or PNG file"),
+    ("missing.jpg", "check the name and the folder"),
+    ("dangling.jpg", "check the name and the folder"),
+    ("huge.png", "scale it down"),
+]
+
+/// Every command that reads a photo, with the bad one in each place it can stand.
+let photoReaders: [(arguments: @Sendable (String) -> [String], status: Int32)] = [
+    ({ ["detect", $0] }, 2),
+    ({ ["detect", "portrait.jpg", "--compare", $0] }, 2),
+    ({ ["check", $0] }, 2),
+    ({ ["check", "portrait.jpg", "--source", $0] }, 2),
+    ({ ["standardize", $0, "-o", "out/photo.jpg"] }, 2),
+    ({ ["standardize", "portrait.jpg", "--plate", $0, "-o", "out/photo.jpg"] }, 2),
+    // The demo goes on to the next portrait and says why on its line; none made is status 1.
+    ({ ["demo", "-o", "out", $0] }, 1),
+]
+
+/// Paths that are not settings files.
+let badSettingsPaths: [(file: String, says: String)] = [
+    ("folder.jpg", "it is a folder, not a file"),
+    ("pipe.jpg", "it is a named pipe (FIFO), not a file"),
+    ("/dev/null", "it is a device, not a file"),
+    ("/dev/zero", "it is a device, not a file"),
+    ("missing.json5", "no such file"),
+    ("huge.png", "it is not a text file"),
+]
+
+/// Every command that reads `--config`, with the status its help gives for a file it cannot use.
+let settingsReaders: [(name: String, arguments: @Sendable (String) -> [String], status: Int32)] = [
+    ("standardize", { ["standardize", "portrait.jpg", "-o", "out/photo.jpg", "--report", "out/report.json", "--config", $0] }, 2),
+    ("check", { ["check", "portrait.jpg", "--config", $0] }, 2),
+    ("detect", { ["detect", "portrait.jpg", "--annotate", "out/annotated.jpg", "--config", $0] }, 2),
+    ("config show", { ["config", "show", "--config", $0] }, 1),
+    ("config check", { ["config", "check", $0] }, 1),
+    ("run", { ["run", "--source", "/dev/nonexistent", "--output", "out", "--config", $0] }, 1),
+]
+
+/// The generated folder every row runs in (made once, see `CorpusFolder.make`).
+let corpus = Result { try CorpusFolder.make() }
+
+/// The whole table.
+let corpusRows: [CorpusRow] = {
+    var rows: [CorpusRow] = []
+    for (file, says) in badPhotos {
+        for reader in photoReaders {
+            rows.append(CorpusRow(arguments: reader.arguments(file), status: reader.status,
+                                  says: [URL(fileURLWithPath: file).lastPathComponent, says]))
+        }
+    }
+    for reader in settingsReaders {
+        for (file, says) in badSettingsPaths {
+            rows.append(CorpusRow(arguments: reader.arguments(file), status: reader.status, says: [file, says]))
+        }
+        // The loader's own message, word for word, after the command's name.
+        for (index, row) in invalidSettingsRows.enumerated() {
+            let path = (try? corpus.get())?.appendingPathComponent(CorpusFolder.settingsFile(index)).path ?? "?"
+            var expected = "?"
+            do { _ = try StationConfiguration.load(from: path) } catch { expected = "kiosk \(reader.name): \(error)\n" }
+            rows.append(CorpusRow(arguments: reader.arguments(path), status: reader.status, says: row.says, exactly: expected))
+        }
+    }
+    rows += [
+        // Outputs that are inputs or each other, a folder, a folder this user may not write.
+        CorpusRow(arguments: ["standardize", "portrait.jpg", "-o", "portrait.jpg"], status: 2,
+                  says: ["-o portrait.jpg", "the same file as the input"]),
+        CorpusRow(arguments: ["standardize", "portrait.jpg", "-o", "link.jpg"], status: 2,
+                  says: ["-o link.jpg", "the same file as the input"]),
+        CorpusRow(arguments: ["standardize", "portrait.jpg", "-o", "out/photo.jpg", "--report", "out/photo.jpg"], status: 2,
+                  says: ["--report out/photo.jpg", "the same file as -o"]),
+        CorpusRow(arguments: ["standardize", "portrait.jpg", "-o", "out"], status: 2, says: ["-o out", "it is a folder"]),
+        CorpusRow(arguments: ["standardize", "portrait.jpg", "-o", "locked/photo.jpg"], status: 2,
+                  says: ["locked", "write"], asNobody: true),
+        CorpusRow(arguments: ["detect", "portrait.jpg", "--annotate", "portrait.jpg"], status: 2,
+                  says: ["--annotate portrait.jpg", "the same file as the photo"]),
+        CorpusRow(arguments: ["detect", "portrait.jpg", "--annotate", "link.jpg"], status: 2,
+                  says: ["--annotate link.jpg", "the same file as the photo"]),
+        CorpusRow(arguments: ["detect", "portrait.jpg", "--annotate", "out"], status: 2, says: ["--annotate out", "it is a folder"]),
+        CorpusRow(arguments: ["snapshot", "-d", "pattern:", "-o", "locked/snap.jpg"], status: 2,
+                  says: ["locked", "write"], asNobody: true),
+        CorpusRow(arguments: ["demo", "-o", "portrait.jpg", "portrait.jpg"], status: 2, says: ["-o portrait.jpg", "not a folder"]),
+        // Cameras that are not there or not cameras: the commands that need one, without one.
+        CorpusRow(arguments: ["snapshot", "-d", "/dev/nonexistent", "-o", "out/snap.jpg"], status: 2,
+                  says: ["/dev/nonexistent", "check the USB cable"]),
+        CorpusRow(arguments: ["snapshot", "-d", "/dev/null", "-o", "out/snap.jpg"], status: 2,
+                  says: ["/dev/null", "is not a V4L2 video device", "kiosk devices"]),
+        CorpusRow(arguments: ["record", "--seconds", "1", "-d", "/dev/nonexistent", "out/recording"], status: 2,
+                  says: ["/dev/nonexistent", "check the USB cable"]),
+        CorpusRow(arguments: ["run", "--source", "/dev/nonexistent", "--output", "out"], status: 1,
+                  says: ["/dev/nonexistent", "check the USB cable"]),
+        CorpusRow(arguments: ["run", "--source", "replay:missing", "--output", "out"], status: 1, says: ["cannot replay missing"]),
+        CorpusRow(arguments: ["run", "--source", "/dev/zero", "--output", "out"], status: 1, says: ["/dev/zero", "kiosk devices"]),
+        // Numbers out of range, negative ones too (once "Missing value"), and words not in a list.
+        CorpusRow(arguments: ["detect", "portrait.jpg", "--upsample", "-1"], status: 64, says: ["--upsample must be 0, 1, 2 or 3"]),
+        CorpusRow(arguments: ["detect", "portrait.jpg", "--min-face", "-5"], status: 64, says: ["--min-face must be a positive"]),
+        CorpusRow(arguments: ["run", "--duration", "-3"], status: 64, says: ["--duration must be a positive number"]),
+        CorpusRow(arguments: ["record", "--seconds", "-1", "out/recording"], status: 64, says: ["--seconds must be more than 0"]),
+        CorpusRow(arguments: ["snapshot", "--warmup", "-1", "-o", "out/snap.jpg"], status: 64, says: ["--warmup must be 0…300"]),
+        CorpusRow(arguments: ["bench", "--iterations", "-1"], status: 64, says: ["--iterations must be at least 1"]),
+        CorpusRow(arguments: ["run", "--colors", "255"], status: 64, says: ["'255'", "'auto', 'truecolor', '256' or '16'"]),
+        CorpusRow(arguments: ["run", "--dither", "fancy"], status: 64, says: ["'fancy'", "'none', 'ordered' or 'diffusion'"]),
+        CorpusRow(arguments: ["snapshot", "--format", "TOOLONG", "-o", "out/snap.jpg"], status: 64, says: ["'TOOLONG'", "--format"]),
+        CorpusRow(arguments: ["bench", "nosuch"], status: 64, says: ["'nosuch'", "image"]),
+    ]
+    return rows
+}()
+
+/// Photos as people have them that are not bad at all: the face is found.
+let goodButUnusual: [(file: String, what: String)] = [
+    ("orientation6.jpg", "stored turned, EXIF orientation 6"),
+    ("orientation3.jpg", "stored upside down, EXIF orientation 3"),
+    ("cmyk.jpg", "a CMYK JPEG"),
+]
+
+@Suite("The kiosk commands over a generated corpus of bad inputs",
+       .enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
+struct BadInputCorpusTests {
+    @Test func theCorpusCoversEveryCommandThatReadsAnInput() throws {
+        let commands = Set(corpusRows.map { $0.arguments[0] == "config" ? "config " + $0.arguments[1] : $0.arguments[0] })
+        #expect(commands.isSuperset(of: ["standardize", "check", "detect", "demo", "snapshot", "record", "run",
+                                         "config show", "config check", "bench"]), "\(commands.sorted())")
+        #expect(corpusRows.count > 500)
+        print("bad-input corpus: \(corpusRows.count + goodButUnusual.count) rows over \(commands.count) commands "
+            + "(\(invalidSettingsRows.count) invalid settings files × \(settingsReaders.count) commands among them)")
+    }
+
+    @Test(arguments: corpusRows)
+    func theCommandRefusesWithItsStatusAndAClearMessageAndChangesNothing(_ row: CorpusRow) throws {
+        let folder = try corpus.get()
+        let before = try CorpusFolder.contents(folder)
+        let run = try KioskProgram.run(row.arguments, in: folder, asNobody: row.asNobody)
+        #expect(run.exited, "ended by signal \(run.status): \(run)")
+        #expect(run.status == row.status, "\(run)")
+        let said = run.errors + run.output
+        for words in row.says { #expect(said.contains(words), "«\(words)» missing: \(run)") }
+        if let exactly = row.exactly { #expect(run.errors == exactly) }
+        for word in dumpWords { #expect(!said.contains(word), "«\(word)»: \(run)") }
+        #expect(try CorpusFolder.contents(folder) == before, "the folder changed or a file was left: \(run)")
+    }
+
+    @Test(arguments: goodButUnusual.map(\.file))
+    func aPhotoAsPeopleHaveItIsRead(_ file: String) throws {
+        let folder = try corpus.get()
+        let run = try KioskProgram.run(["detect", file], in: folder)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.output.contains("1 face"), "\(run)")
+    }
+}
