@@ -71,6 +71,7 @@ let package = Package(
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         // Tooling: measures the station against truth that does not come from it; not shipped.
         .target(name: "MatteEvaluation", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
+        .target(name: "ComplianceEvaluation", dependencies: ["Compliance", "FaceKit", "ImageKit"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance", "StationStore", "Roster", "Fees"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
@@ -100,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-eval",
             dependencies: [
-                "MatteEvaluation", "PhotoStandard", "FaceKit", "DataCache",
+                "MatteEvaluation", "ComplianceEvaluation", "PhotoStandard", "FaceKit", "DataCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -116,4 +116,23 @@ if [ "$(cat "$cache/matte-eval/.complete" 2>/dev/null)" != "$matte_stamp" ]; the
     echo "$matte_stamp" > "$cache/matte-eval/.complete"
 fi
 
-say "ready in $cache: $(ls "$cache/faces" | wc -l) face photos, astronaut.png, $(ls "$cache/models" | wc -l) models, $(ls "$cache/matte-eval" | grep -c '\.alpha\.png$') matte cases"
+# The compliance evaluation set (scripts/compliance-eval/make_set.py): portrait windows of the
+# matte set's clean frames with defects made in linear light (disc defocus, line motion, exposure
+# under a filmic camera curve with sensor noise, a side lamp on an ellipsoid head, a real
+# rotation), labelled by construction. Same venv and pinned packages as the matte set; rebuilt
+# when the builder or the matte set changes.
+compliance_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/compliance-eval"
+compliance_stamp="compliance-eval $(cat "$compliance_src"/make_set.py "$matte_src/requirements.txt" | sha256sum | cut -c1-16) $matte_stamp"
+if [ "$(cat "$cache/compliance-eval/.complete" 2>/dev/null)" != "$compliance_stamp" ]; then
+    say "building the compliance evaluation set (about two minutes)"
+    rm -f "$cache/compliance-eval/.complete"
+    log="$cache/compliance-eval.log"
+    if [ "$quiet" = "--quiet" ]; then
+        "$cache/venv/bin/python" "$compliance_src/make_set.py" --cache "$cache" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    else
+        "$cache/venv/bin/python" "$compliance_src/make_set.py" --cache "$cache" 2>&1 | tee "$log" >&2
+    fi
+    echo "$compliance_stamp" > "$cache/compliance-eval/.complete"
+fi
+
+say "ready in $cache: $(ls "$cache/faces" | wc -l) face photos, astronaut.png, $(ls "$cache/models" | wc -l) models, $(ls "$cache/matte-eval" | grep -c '\.alpha\.png$') matte cases, $(ls "$cache/compliance-eval" | grep -c '\.jpg$') compliance frames"

@@ -25,6 +25,17 @@ else
     status=1
 fi
 
+# The compliance checks against defects made outside the Swift code with other physics than the
+# detectors look for (scripts/compliance-eval/make_set.py), and the shared station frames: per
+# defect kind and strength caught / warned / passed and the clean frames failed, pinned per split.
+echo "== compliance evaluation (kiosk-eval checks, release)"
+if [ -x .build/release/kiosk-eval ]; then
+    .build/release/kiosk-eval checks --limits scripts/compliance-eval/limits.json || status=1
+else
+    echo "!! FAILED: no release build of kiosk-eval"
+    status=1
+fi
+
 # A test that exits 77 could not run here. On a developer's machine that is a loud skip; under
 # CI=true it fails the run unless scripts/optional-tests.txt lists it with the reason it may be
 # missing, so a CI run cannot go green by skipping what it claims to test.

@@ -11,8 +11,8 @@ public struct FaceFigures: Sendable, Codable, Hashable {
     public var pitch: Double?
     public var eyeOpening: Double
     public var mouthOpening: Double
-    /// log₂(luminance of the person's left cheek / right cheek): positive when the right
-    /// cheek (image left) is the darker one.
+    /// The light ratio of the face halves in stops, log₂(left half / right half) over
+    /// mirrored skin points: positive when the person's right half (image left) is the darker.
     public var lightBalance: Double
     /// Median L* of the face skin.
     public var skinLightness: Double
@@ -20,6 +20,8 @@ public struct FaceFigures: Sendable, Codable, Hashable {
     public var hotSpotShare: Double
     public var glareShare: Double
     public var redEyeShare: Double
+    /// Focus: the share of the inner face's neighbour differences a further blur removes, at
+    /// the sample's fixed face width (1 sharp, 0 fully blurred).
     public var sharpness: Double
 }
 
@@ -29,18 +31,12 @@ public struct FaceFigures: Sendable, Codable, Hashable {
 public struct FaceChecks: Sendable {
     public var limits: ComplianceLimits
 
-    /// The face width the focus measure works at: every face the kiosk accepts is at least
-    /// this wide in its source, so the measure never sees an enlarged (soft) face, and blur
-    /// is judged relative to the face, as a reviewer judges it on the finished photo.
-    public static let sharpnessFaceWidth = 64.0
-
     public init(limits: ComplianceLimits = .standard) { self.limits = limits }
 
     /// The figures of the face with `landmarks` in `image` (any size: a reduced camera
     /// frame, the full frame or the finished photo). Nil when the face lies outside it.
     public func figures(_ image: RGBImage, landmarks: FaceLandmarks) -> FaceFigures? {
-        guard let sample = FaceSample(image, landmarks: landmarks),
-              let small = FaceSample(image, landmarks: landmarks, faceWidth: Self.sharpnessFaceWidth) else { return nil }
+        guard let sample = FaceSample(image, landmarks: landmarks) else { return nil }
         let l = sample.landmarks
         let w = sample.rgb.width, h = sample.rgb.height
         // The pose against the line of sight to the face: a camera whose axis passes through
@@ -48,14 +44,9 @@ public struct FaceChecks: Sendable {
         let pose = try? HeadPose(landmarks: landmarks, camera: PoseCamera(
             focalLength: Double(max(image.width, image.height)), principalPoint: landmarks.noseTip))
 
-        let cheeks = FaceRegions.cheeks(l)
-        let right = median(sample.lightness(.polygon(cheeks.right, width: w, height: h)))
-        let left = median(sample.lightness(.polygon(cheeks.left, width: w, height: h)))
-        let balance = log2(max(1e-4, luminance(lightness: left)) / max(1e-4, luminance(lightness: right)))
-
         let skin = FaceRegions.skin(l, width: w, height: h)
-        let skinL = sample.lightness(skin)
-        let skinMedian = median(skinL)
+        let balance = lightBalance(sample, skin: skin)
+        let skinMedian = median(sample.lightness(skin))
         let hotShare = hotSpots(sample, skin, skinLightness: skinMedian)
 
         return FaceFigures(
@@ -64,7 +55,7 @@ public struct FaceChecks: Sendable {
             lightBalance: balance, skinLightness: skinMedian, clippedShare: clippedShare(sample, skin),
             hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),
             redEyeShare: max(redEye(sample, l.rightEye), redEye(sample, l.leftEye)),
-            sharpness: sharpness(small))
+            sharpness: sharpness(sample))
     }
 
     /// The results for `figures`.
@@ -125,6 +116,35 @@ public struct FaceChecks: Sendable {
     /// Figures and results in one call (nil figures: the face is outside the image).
     public func check(_ image: RGBImage, landmarks: FaceLandmarks) -> (figures: FaceFigures, results: [CheckResult])? {
         figures(image, landmarks: landmarks).map { ($0, results($0)) }
+    }
+
+    /// The light ratio of the two face halves in stops: every skin pixel on the person's right
+    /// half is compared with its mirror image on the left half (the mirror fitted to the
+    /// landmarks' symmetric pairs), and the typical log₂ ratio is the midpoint of the
+    /// shortest interval that holds half of them. A lamp to one side moves every pair, so the
+    /// figure grows with the imbalance; what differs between the halves for another reason
+    /// (hair over one cheek, a hand, a shadow of the glasses) moves only some pairs and lies
+    /// outside that interval. Symmetric features (a beard, spectacle frames) pair with
+    /// themselves and change nothing.
+    private func lightBalance(_ sample: FaceSample, skin: RegionMask) -> Double {
+        guard let mirror = FaceRegions.mirror(sample.landmarks) else { return 0 }
+        let smooth = sample.rgb.gaussianBlurred(sigma: 1.5).lab()
+        let w = sample.rgb.width, h = sample.rgb.height
+        let faceWidth = sample.landmarks.points[1].distance(to: sample.landmarks.points[15])
+        var ratios: [Float] = []
+        smooth.withUnsafeRows { p, stride in
+            skin.forEach { x, y in
+                let m = mirror.apply(Point2D(x: Double(x) + 0.5, y: Double(y) + 0.5))
+                // The person's right half (image left), clear of the midline.
+                guard m.x - Double(x) > 0.16 * faceWidth else { return }
+                let mx = Int(m.x), my = Int(m.y)
+                guard mx >= 0, my >= 0, mx < w, my < h, skin.contains(mx, my) else { return }
+                let right = luminance(lightness: Double(p[y * stride + 3 * x]))
+                let left = luminance(lightness: Double(p[my * stride + 3 * mx]))
+                ratios.append(Float(log2(max(1e-4, left) / max(1e-4, right))))
+            }
+        }
+        return shorthMidpoint(ratios)
     }
 
     /// Skin pixels that are much brighter than the skin's median and whiter than its colour:
@@ -202,6 +222,8 @@ public struct FaceChecks: Sendable {
     /// again; an already blurred one hardly changes. Each direction separately, so that a
     /// horizontal motion smear shows although vertical detail is intact. Self-normalising:
     /// skin tone, exposure and contrast cancel in the ratio. 1 is sharp, 0 fully blurred.
+    /// At the sample's 128-pixel face width: a slight defocus (a blur of under 1 % of the
+    /// face width) is lost when the face is reduced further (64 pixels read it as sharp).
     private func sharpness(_ sample: FaceSample) -> Double {
         let gray = sample.rgb.grayscale()
         let blurred = gray.gaussianBlurred(sigma: 1)

@@ -20,7 +20,7 @@ struct FaceSample {
     var scale: Double
 
     /// Nil when the face is degenerate or lies outside the image.
-    init?(_ image: RGBImage, landmarks source: FaceLandmarks, faceWidth: Double = FaceSample.faceWidth) {
+    init?(_ image: RGBImage, landmarks source: FaceLandmarks) {
         let p = source.points
         let width = p[1].distance(to: p[15])
         guard width > 4 else { return nil }
@@ -31,7 +31,7 @@ struct FaceSample {
         let region = PixelRect(x: box.x - margin, y: box.y - 2 * margin, width: box.width + 2 * margin,
                                height: box.height + 3 * margin).intersection(image.bounds)
         guard region.width > 4, region.height > 4 else { return nil }
-        let scale = faceWidth / width
+        let scale = Self.faceWidth / width
         let size = PixelSize(width: max(1, Int((Double(region.width) * scale).rounded())),
                              height: max(1, Int((Double(region.height) * scale).rounded())))
         let crop = image.cropped(to: region)
@@ -113,6 +113,8 @@ struct RegionMask {
 
     var count: Int { bits.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
+    func contains(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height && bits[y * width + x] }
+
     func forEach(_ body: (Int, Int) -> Void) {
         for y in 0..<height {
             for x in 0..<width where bits[y * width + x] { body(x, y) }
@@ -122,18 +124,28 @@ struct RegionMask {
 
 /// The regions of a face the checks measure, from the 68 landmarks.
 enum FaceRegions {
-    /// The two cheeks, matched point for point by the mirror symmetry of the landmarks:
-    /// from the face contour (jaw 1–3) to the nose wing (31 / 35), between the lower eyelid
-    /// and the mouth corner, pulled 15% towards their centre to stay off the contour.
-    /// The person's right cheek (image left) comes first.
-    static func cheeks(_ landmarks: FaceLandmarks) -> (right: [Point2D], left: [Point2D]) {
+    /// The landmarks that are each other's mirror image across the face's midline.
+    static let mirrorPairs: [(Int, Int)] = [
+        (0, 16), (1, 15), (2, 14), (3, 13), (4, 12), (5, 11), (6, 10), (7, 9), (17, 26), (18, 25), (19, 24),
+        (20, 23), (21, 22), (36, 45), (37, 44), (38, 43), (39, 42), (40, 47), (41, 46), (31, 35), (32, 34),
+        (48, 54), (49, 53), (50, 52), (59, 55), (58, 56), (60, 64), (61, 63), (67, 65),
+    ]
+
+    /// The affine map that takes each point of the face to its mirror image, fitted by least
+    /// squares to the symmetric landmark pairs (both ways). It follows a turned or tilted
+    /// head, which a reflection about a fixed vertical line would not.
+    static func mirror(_ landmarks: FaceLandmarks) -> AffineMap? {
         let p = landmarks.points
-        func cheek(_ indices: [Int]) -> [Point2D] {
-            let points = indices.map { p[$0] }
-            let centre = Point2D.centroid(points)
-            return points.map { centre + ($0 - centre) * 0.85 }
+        var from: [Point2D] = [], to: [Point2D] = []
+        for (a, b) in mirrorPairs {
+            from += [p[a], p[b]]
+            to += [p[b], p[a]]
         }
-        return (cheek([1, 2, 3, 48, 31, 40]), cheek([15, 14, 13, 54, 35, 47]))
+        for i in [8, 27, 28, 29, 30, 33, 51, 57, 62, 66] {
+            from.append(p[i])
+            to.append(p[i])
+        }
+        return AffineMap(fitting: from, to: to)
     }
 
     /// Face skin: inside the jaw line and a forehead band above the brows, without eyes,
@@ -196,6 +208,57 @@ struct PixelRectD {
         PixelRect(x: Int(x.rounded()), y: Int(y.rounded()), width: Int(width.rounded()), height: Int(height.rounded()))
             .intersection(bounds)
     }
+}
+
+/// x' = a·x + b·y + c, y' = d·x + e·y + f.
+struct AffineMap {
+    var a, b, c, d, e, f: Double
+
+    /// The least-squares map taking `from` to `to`; nil when the points are degenerate.
+    init?(fitting from: [Point2D], to: [Point2D]) {
+        // Normal equations of [x y 1]·(a b c)ᵀ = x' (and the same for y').
+        var m = [[Double]](repeating: [0, 0, 0], count: 3)
+        var rx = [0.0, 0.0, 0.0], ry = [0.0, 0.0, 0.0]
+        for (p, q) in zip(from, to) {
+            let v = [p.x, p.y, 1]
+            for i in 0..<3 {
+                for j in 0..<3 { m[i][j] += v[i] * v[j] }
+                rx[i] += v[i] * q.x
+                ry[i] += v[i] * q.y
+            }
+        }
+        guard let sx = Self.solve(m, rx), let sy = Self.solve(m, ry) else { return nil }
+        (a, b, c, d, e, f) = (sx[0], sx[1], sx[2], sy[0], sy[1], sy[2])
+    }
+
+    func apply(_ p: Point2D) -> Point2D { Point2D(x: a * p.x + b * p.y + c, y: d * p.x + e * p.y + f) }
+
+    /// Cramer's rule for a 3 × 3 system.
+    private static func solve(_ m: [[Double]], _ r: [Double]) -> [Double]? {
+        func det(_ k: [[Double]]) -> Double {
+            k[0][0] * (k[1][1] * k[2][2] - k[1][2] * k[2][1]) - k[0][1] * (k[1][0] * k[2][2] - k[1][2] * k[2][0])
+                + k[0][2] * (k[1][0] * k[2][1] - k[1][1] * k[2][0])
+        }
+        let d = det(m)
+        guard abs(d) > 1e-9 else { return nil }
+        return (0..<3).map { column in
+            var k = m
+            for row in 0..<3 { k[row][column] = r[row] }
+            return det(k) / d
+        }
+    }
+}
+
+/// The midpoint of the shortest interval that holds half of `values` (the shorth): a
+/// location that outliers on one side, up to half of the values, do not move. 0 for fewer
+/// than 10 values.
+func shorthMidpoint(_ values: [Float]) -> Double {
+    guard values.count >= 10 else { return 0 }
+    let v = values.sorted()
+    let half = v.count / 2
+    var best = 0
+    for i in 0..<(v.count - half) where v[i + half] - v[i] < v[best + half] - v[best] { best = i }
+    return Double(v[best] + v[best + half]) / 2
 }
 
 /// Luminance Y (0…1) of a CIE L* value.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import ComplianceEvaluation
+import DataCache
+import FaceKit
+import Foundation
+
+struct ChecksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checks",
+        abstract: "Run the per-frame compliance checks on labelled frames: per defect kind and strength caught (fail), warned or passed, and the clean frames failed.",
+        discussion: """
+            A set is a folder with cases.json (see Sources/ComplianceEvaluation/ComplianceSet.swift): the project's set \
+            that scripts/fetch-test-data.sh builds into the test-data cache (compliance-eval/, made by \
+            scripts/compliance-eval/make_set.py), or ../shared/eval/station-frames. Prints one line per frame and a \
+            table per split. Only a fail counts as a catch: a warning lets the photo through.
+            """
+    )
+
+    @Argument(help: "Evaluation set folders (default: the project's set in the test-data cache, then the shared station frames).")
+    var sets: [String] = []
+
+    @Option(help: "Write every outcome (figures and results) as JSON to this file.")
+    var json: String?
+
+    @Option(help: "A JSON file of pinned figures per set and split (scripts/compliance-eval/limits.json): exit 1 when one breaks.")
+    var limits: String?
+
+    @Option(help: "Only cases whose name contains this text.")
+    var only: String?
+
+    func run() throws {
+        let folders = sets.isEmpty
+            ? [DataCache.standard.root.appendingPathComponent("compliance-eval"), DataCache.stationFrames]
+            : sets.map { URL(fileURLWithPath: $0) }
+        let pinned = try limits.map { file -> ComplianceLimitsFile.Sets in
+            do {
+                return try JSONDecoder().decode(ComplianceLimitsFile.Sets.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch {
+                throw ValidationError("--limits \(file): \(error)")
+            }
+        }
+        let evaluation = ComplianceEvaluation(detector: try FaceDetector(models: .defaults()))
+        var broken: [String] = []
+        var all: [ComplianceEvaluation.Outcome] = []
+        for folder in folders {
+            var set = try ComplianceSet(folder: folder)
+            if let only { set.cases = set.cases.filter { $0.name.contains(only) } }
+            let outcomes = try evaluation.run(set) { o in print(Self.line(o)) }
+            all += outcomes
+            let name = folder.lastPathComponent
+            for split in Set(outcomes.map(\.split)).sorted() {
+                let summary = ComplianceSummary(outcomes.filter { $0.split == split })
+                print("\n\(name), \(split):\n\(summary.markdown)\n")
+                guard let pinned else { continue }
+                guard let limit = pinned[name]?[split] else { continue }
+                broken += limit.violations(of: summary).map { "\(name) \(split): \($0)" }
+            }
+            if let pinned, pinned[name] == nil { broken.append("\(name): no figures pinned") }
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(all).write(to: URL(fileURLWithPath: json))
+        }
+        if pinned != nil {
+            for line in broken { print("LIMIT BROKEN: \(line)") }
+            print(broken.isEmpty ? "compliance evaluation: every pinned figure holds"
+                : "compliance evaluation: \(broken.count) pinned figure(s) broken")
+            if !broken.isEmpty { throw ExitCode.failure }
+        }
+    }
+
+    /// One frame: its label, what happened and the figures the face checks judged.
+    static func line(_ o: ComplianceEvaluation.Outcome) -> String {
+        let what = o.kind.map { "\($0) \(o.strength.map { String($0) } ?? "") \(o.label.rawValue): \(ComplianceEvaluation.fate(o).rawValue)" }
+            ?? "clean: " + (ComplianceEvaluation.falseAlarms(o).isEmpty ? "ok" : "FAILED " + ComplianceEvaluation.falseAlarms(o).map(\.rawValue).joined(separator: ","))
+        guard let f = o.figures else { return "\(o.name) \(what) (no face)" }
+        return String(format: "%@ %@ | roll %.1f light %.2f exposure %.1f sharp %.3f", o.name, what, f.roll, f.lightBalance,
+                      f.skinLightness, f.sharpness)
+    }
+}
