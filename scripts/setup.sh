@@ -20,6 +20,9 @@ packages=(
     libimage-exiftool-perl # tests read the photo's density back with exiftool
     tmux                  # the terminal screen test
     imagemagick           # the screen test builds its replay frames with convert
+    libzbar-dev           # the collection code (QR) read from the webcam
+    qrencode              # the code reader's tests make their QR codes with an independent encoder
+    espeak-ng             # spoken prompts (Mandarin, English)
 )
 
 # The face and person models Debian does not ship are looked for in the station's model
