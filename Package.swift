@@ -82,8 +82,10 @@ let package = Package(
         .target(name: "Fees"),
         .target(name: "Roster", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "StationSession", dependencies: ["Roster", "Fees"]),
+        // The on-the-spot identity check's outcome (a plain value the store keeps and sends).
+        .target(name: "IdentityCheck"),
         .target(name: "StationStore", dependencies: [
-            "Roster", "Fees", "FileOutput",
+            "Roster", "Fees", "FileOutput", "IdentityCheck",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -93,7 +95,7 @@ let package = Package(
             name: "kiosk",
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
-                "Compliance", "LiveStation", "KioskConfiguration", "FileOutput",
+                "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

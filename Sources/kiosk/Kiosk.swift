@@ -23,6 +23,12 @@ struct Kiosk: ParsableCommand {
                 CheckCommand.self,
                 DetectCommand.self,
             ]),
+            CommandGroup(name: "Records", subcommands: [
+                RosterCommand.self,
+                RecordsCommand.self,
+                ExportCommand.self,
+                PurgeCommand.self,
+            ]),
             CommandGroup(name: "Camera", subcommands: [
                 DevicesCommand.self,
                 SnapshotCommand.self,

@@ -87,6 +87,23 @@ enum Schema {
             try db.execute(sql: "INSERT INTO station (id, idTailKey, createdAt) VALUES (1, ?, ?)",
                            arguments: [Data(IDTailKey.random().bytes), Date()])
         }
+        migrator.registerMigration("v2: enrollment face descriptors, identity checks") { db in
+            try db.execute(sql: """
+                -- The enrollment photo's face descriptor (128 little-endian Float32), when the
+                -- roster carries one: the station compares the captured face with it.
+                ALTER TABLE student ADD COLUMN enrollmentDescriptor BLOB
+                    CHECK (enrollmentDescriptor IS NULL OR length(enrollmentDescriptor) = 512);
+                -- The on-the-spot identity check of a session, for the reviewers.
+                CREATE TABLE identityCheck (
+                    sessionId INTEGER PRIMARY KEY REFERENCES session(id),
+                    verdict TEXT NOT NULL CHECK (verdict IN ('match', 'no-match', 'could-not-compare')),
+                    distance REAL,
+                    threshold REAL,
+                    obstacle TEXT,
+                    CHECK ((verdict = 'could-not-compare') = (distance IS NULL))
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -15,13 +15,11 @@ extension StationStore {
     /// review status and retake owed are kept unless the file gives them.
     @discardableResult
     public func importRoster(fileAt path: String) throws(StoreError) -> RosterImportSummary {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (permission?)" : "does not exist"
-            throw StoreError(folder: folder, .roster(.unreadable("\(path) \(reason)")))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw StoreError(folder: folder, .roster(.unreadable(
-                "\(path) is not UTF-8 text; save it as \"CSV UTF-8\" (a spreadsheet's Save As offers it)")))
+        let text: String
+        do {
+            text = try Self.rosterText(fileAt: path)
+        } catch {
+            throw StoreError(folder: folder, .roster(error))
         }
         return try importRoster(text: text)
     }

@@ -1,5 +1,6 @@
 import Fees
 import Foundation
+import IdentityCheck
 import Roster
 
 /// A session the student accepted and paid for, as the station hands it to the store.
@@ -17,9 +18,12 @@ public struct AcceptedSession: Sendable {
     public var checkReportJSON: String
     public var fee: FeeQuote
     public var payment: Payment
+    /// The captured face compared with the enrollment photo, when the station made the check.
+    public var identityCheck: IdentityCheckResult?
 
     public init(studentNumber: StudentNumber, collectionCode: String, startedAt: Date, acceptedAt: Date,
-                specJPEG: [UInt8], sourceFrame: [UInt8], checkReportJSON: String, fee: FeeQuote, payment: Payment) {
+                specJPEG: [UInt8], sourceFrame: [UInt8], checkReportJSON: String, fee: FeeQuote, payment: Payment,
+                identityCheck: IdentityCheckResult? = nil) {
         self.studentNumber = studentNumber
         self.collectionCode = collectionCode
         self.startedAt = startedAt
@@ -29,6 +33,7 @@ public struct AcceptedSession: Sendable {
         self.checkReportJSON = checkReportJSON
         self.fee = fee
         self.payment = payment
+        self.identityCheck = identityCheck
     }
 
     /// The longest collection code taken: a QR code holds at most a few kilobytes.

@@ -35,6 +35,10 @@ extension StationStore {
                 INSERT INTO fee (sessionId, yuan, basis, method, reference, paidAt, confirmedBy) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, session.payment.yuan, session.fee.basis.word, session.payment.method.kind,
                                  session.payment.method.reference, session.payment.time, session.payment.confirmedBy])
+            if let check = session.identityCheck {
+                try db.execute(sql: "INSERT INTO identityCheck (sessionId, verdict, distance, threshold, obstacle) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, check.verdict.rawValue, check.distance, check.threshold, check.obstacle?.rawValue])
+            }
             try db.execute(sql: "INSERT INTO outbox (kind, sessionId, photoId) VALUES ('photo', ?, ?)", arguments: [id, specId])
             try db.execute(sql: "INSERT INTO outbox (kind, sessionId) VALUES ('session', ?)", arguments: [id])
             if case .retakeOwed = session.fee.basis {
