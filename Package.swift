@@ -130,9 +130,11 @@ let package = Package(
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),
         // Station files with one mistake each, shared by the loader's tests and the command corpus.
+        // Runs the built `kiosk` in a folder and lists what it left there (the command tests).
+        .target(name: "KioskProgram", path: "Tests/KioskProgram"),
         .target(name: "SettingsCorpus", dependencies: ["KioskConfiguration"], path: "Tests/SettingsCorpus"),
         // Runs the built `kiosk` (a product the test build makes too) over a generated corpus of bad inputs.
-        .testTarget(name: "KioskCommandTests", dependencies: ["SettingsCorpus", "KioskConfiguration", "LiveStation", "DataCache"]),
+        .testTarget(name: "KioskCommandTests", dependencies: ["KioskProgram", "SettingsCorpus", "KioskConfiguration", "LiveStation", "DataCache"]),
         // Test tooling: saves sessions in a loop so that StationStoreTests can kill it (SIGKILL) and check the store.
         .target(name: "StoreTestSupport", dependencies: ["StationStore", "Roster", "Fees"], path: "Tests/StoreTestSupport"),
         .executableTarget(name: "kiosk-store-crash-child", dependencies: ["StationStore", "StoreTestSupport"], path: "Tests/StoreCrashChild"),
@@ -140,7 +142,7 @@ let package = Package(
         .testTarget(name: "FeesTests", dependencies: ["Fees"]),
         .testTarget(name: "StationStoreTests", dependencies: ["StationStore", "Roster", "Fees", "ScratchDisk", "FileOutput", "StoreTestSupport"]),
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
-        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
+        .testTarget(name: "FileOutputTests", dependencies: ["KioskProgram", "FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
     cxxLanguageStandard: .cxx17
 )

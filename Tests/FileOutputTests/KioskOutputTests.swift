@@ -2,67 +2,13 @@ import DataCache
 import FileOutput
 import Foundation
 import ImageKit
+import KioskProgram
 import ScratchDisk
 import Testing
 
-/// The built `kiosk` program beside this test bundle (`swift build --build-tests` builds both).
-private let kioskProgram: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("kiosk")
-
-/// What a run of `kiosk` said and how it ended.
-private struct Outcome: CustomStringConvertible {
-    var status: Int32
-    var output: String
-    var errors: String
-    var description: String { "status \(status)\nstdout: \(output)\nstderr: \(errors)" }
-}
-
-/// Runs `kiosk` with the arguments in `folder`, optionally as another user id (`setpriv`).
-private func kiosk(_ arguments: [String], in folder: URL, asUser user: String? = nil) throws -> Outcome {
-    guard FileManager.default.isExecutableFile(atPath: kioskProgram.path) else {
-        throw ScratchDisk.Failure(description: "\(kioskProgram.path) is missing: build with `swift build --build-tests` first")
-    }
-    let process = Process()
-    if let user {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", kioskProgram.path] + arguments
-    } else {
-        process.executableURL = kioskProgram
-        process.arguments = arguments
-    }
-    process.currentDirectoryURL = folder
-    // Files, not pipes: nothing blocks however much the program prints.
-    let logs = try temporaryFolder("logs")
-    defer { try? FileManager.default.removeItem(at: logs) }
-    let out = logs.appendingPathComponent("out"), err = logs.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return Outcome(status: process.terminationStatus, output: try String(contentsOf: out, encoding: .utf8),
-                   errors: try String(contentsOf: err, encoding: .utf8))
-}
-
-/// Every file below `folder` with its bytes (hidden files too), to show that nothing changed.
-private func snapshot(_ folder: URL) throws -> [String: [UInt8]] {
-    var files: [String: [UInt8]] = [:]
-    let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-    while let url = walker?.nextObject() as? URL {
-        let path = url.path.replacingOccurrences(of: folder.path, with: "")
-        if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            files[path] = try contents(url)
-        } else {
-            files[path] = []
-        }
-    }
-    return files
-}
-
-/// Words a message must never show: Foundation's error dumps and Swift type names.
-private let dumpWords = ["NSCocoaErrorDomain", "Error Domain", "NSError", "FileOutputError", "Swift.", "errno"]
+/// Words an output error must never show, besides the program-wide ones: the error's type and
+/// the raw errno.
+private let dumpWords = KioskProgram.dumpWords + ["FileOutputError", "errno"]
 
 private let dataReady = DataCache.standard.isPopulated
 
@@ -117,13 +63,13 @@ struct KioskOutputTests {
         let (arguments, status, words) = Self.refusals[index]
         let folder = try workFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let before = try snapshot(folder)
-        let outcome = try kiosk(arguments, in: folder)
+        let before = try KioskProgram.contents(folder)
+        let outcome = try KioskProgram.run(arguments, in: folder)
         #expect(outcome.status == status, "\(arguments): \(outcome)")
         for word in words { #expect(outcome.errors.contains(word), "\(arguments): «\(word)» missing from \(outcome.errors)") }
         #expect(outcome.errors.split(separator: "\n").count == 1, "one line: \(outcome.errors)")
         for word in dumpWords { #expect(!outcome.errors.contains(word), "\(arguments): \(outcome.errors)") }
-        #expect(try snapshot(folder) == before, "\(arguments) changed the folder")
+        #expect(try KioskProgram.contents(folder) == before, "\(arguments) changed the folder")
     }
 
     @Test func standardizeOnAFullDiskKeepsThePreviousPhoto() throws {
@@ -134,7 +80,7 @@ struct KioskOutputTests {
         disk.fill()
 
         let portrait = DataCache.standard.face("obama.jpg").path
-        let outcome = try kiosk(["standardize", portrait, "-o", "full/photo.jpg"], in: disk.folder)
+        let outcome = try KioskProgram.run(["standardize", portrait, "-o", "full/photo.jpg"], in: disk.folder)
         #expect(outcome.status == 2, "\(outcome)")
         #expect(outcome.errors == "kiosk standardize: cannot write -o full/photo.jpg: the disk is full; "
             + "free some space on that disk or write to another disk\n", "\(outcome)")
@@ -143,7 +89,7 @@ struct KioskOutputTests {
 
         // With room again the same command replaces the photo with a whole one.
         try disk.freeFiller()
-        let again = try kiosk(["standardize", portrait, "-o", "full/photo.jpg", "--report", "full/report.json"], in: disk.folder)
+        let again = try KioskProgram.run(["standardize", portrait, "-o", "full/photo.jpg", "--report", "full/report.json"], in: disk.folder)
         #expect(again.status == 0, "\(again)")
         let photo = try contents(photoFile)
         #expect(try JPEG.decode(photo).size == PixelSize(width: 480, height: 640))
@@ -155,7 +101,7 @@ struct KioskOutputTests {
         let (disk, snap) = try scratchDisk(holding: "snap.jpg", old)
         defer { disk.unmount() }
         disk.fill()
-        let outcome = try kiosk(["snapshot", "-d", "pattern:", "--warmup", "0", "-o", "snap.jpg"], in: disk.folder)
+        let outcome = try KioskProgram.run(["snapshot", "-d", "pattern:", "--warmup", "0", "-o", "snap.jpg"], in: disk.folder)
         #expect(outcome.status == 2, "\(outcome)")
         #expect(outcome.errors.contains("cannot write -o snap.jpg: the disk is full"), "\(outcome)")
         #expect(try contents(snap) == old)
@@ -165,7 +111,7 @@ struct KioskOutputTests {
     @Test func aRecordingThatFillsTheDiskKeepsWholeFramesOnly() throws {
         let disk = try ScratchDisk(size: "256k")
         defer { disk.unmount() }
-        let outcome = try kiosk(["record", "--seconds", "20", "-d", "pattern:640x480@30", "rec"], in: disk.folder)
+        let outcome = try KioskProgram.run(["record", "--seconds", "20", "-d", "pattern:640x480@30", "rec"], in: disk.folder)
         #expect(outcome.status == 2, "\(outcome)")
         #expect(outcome.errors.contains("frames were saved in rec before this"), "\(outcome)")
         #expect(outcome.errors.contains("the disk is full"), "\(outcome)")
@@ -182,7 +128,7 @@ struct KioskOutputTests {
         let (disk, photo) = try scratchDisk(holding: "photo.jpg", old)
         defer { disk.unmount() }
         try disk.remount(readOnly: true)
-        let outcome = try kiosk(["standardize", DataCache.standard.face("obama.jpg").path, "-o", "photo.jpg"], in: disk.folder)
+        let outcome = try KioskProgram.run(["standardize", DataCache.standard.face("obama.jpg").path, "-o", "photo.jpg"], in: disk.folder)
         #expect(outcome.status == 2, "\(outcome)")
         #expect(outcome.errors == "kiosk standardize: cannot write -o photo.jpg: the disk is read-only; "
             + "remount the disk writable or write to another folder\n", "\(outcome)")
@@ -195,7 +141,7 @@ struct KioskOutputTests {
         let folder = try temporaryFolder("no-write")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
-        let outcome = try kiosk(["snapshot", "-d", "pattern:", "-o", folder.path + "/snap.jpg"], in: URL(fileURLWithPath: "/"),
+        let outcome = try KioskProgram.run(["snapshot", "-d", "pattern:", "-o", folder.path + "/snap.jpg"], in: URL(fileURLWithPath: "/"),
                                 asUser: "65534")
         #expect(outcome.status == 2, "\(outcome)")
         #expect(outcome.errors.contains("cannot write -o \(folder.path)/snap.jpg: permission denied; "
@@ -212,7 +158,7 @@ struct KioskOutputTests {
                                  ("record", "2 the camera or source cannot be used, or the folder"),
                                  ("demo", "or the output folder cannot take the photos"),
                                  ("run", "1 when the settings file, the photo folder")] {
-            let help = try kiosk(["help", command], in: folder)
+            let help = try KioskProgram.run(["help", command], in: folder)
             let text = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(text.contains(words), "\(command): \(help.output)")
         }

@@ -1,6 +1,7 @@
 import DataCache
 import Foundation
 import KioskConfiguration
+import KioskProgram
 import LiveStation
 import SettingsCorpus
 import Testing
@@ -19,10 +20,6 @@ struct CorpusRow: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "kiosk " + arguments.joined(separator: " ") }
 }
-
-/// Words no message may show: Foundation's error dumps, Swift's type names and its crash reports.
-let dumpWords = ["NSCocoaErrorDomain", "Error Domain", "NSError", "Swift.", "Optional(", "(null)", "Fatal error",
-                 "Stack dump", "Backtrace", "💣"]
 
 /// Inputs that are not photos, each with what the message must say to do about it.
 let badPhotos: [(file: String, says: String)] = [
@@ -162,15 +159,15 @@ struct BadInputCorpusTests {
     @Test(arguments: corpusRows)
     func theCommandRefusesWithItsStatusAndAClearMessageAndChangesNothing(_ row: CorpusRow) throws {
         let folder = try corpus.get()
-        let before = try CorpusFolder.contents(folder)
-        let run = try KioskProgram.run(row.arguments, in: folder, asNobody: row.asNobody)
+        let before = try KioskProgram.contents(folder)
+        let run = try KioskProgram.run(row.arguments, in: folder, asUser: row.asNobody ? "65534" : nil)
         #expect(run.exited, "ended by signal \(run.status): \(run)")
         #expect(run.status == row.status, "\(run)")
         let said = run.errors + run.output
         for words in row.says { #expect(said.contains(words), "«\(words)» missing: \(run)") }
         if let exactly = row.exactly { #expect(run.errors == exactly) }
-        for word in dumpWords { #expect(!said.contains(word), "«\(word)»: \(run)") }
-        #expect(try CorpusFolder.contents(folder) == before, "the folder changed or a file was left: \(run)")
+        for word in KioskProgram.dumpWords { #expect(!said.contains(word), "«\(word)»: \(run)") }
+        #expect(try KioskProgram.contents(folder) == before, "the folder changed or a file was left: \(run)")
     }
 
     @Test(arguments: goodButUnusual.map(\.file))

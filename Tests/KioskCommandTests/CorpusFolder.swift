@@ -61,20 +61,6 @@ enum CorpusFolder {
         return folder
     }
 
-    /// Every entry below `folder` with the bytes of each regular file (a FIFO or a folder is
-    /// listed, never opened): equal before and after means nothing was changed or left behind.
-    static func contents(_ folder: URL) throws -> [String: Data] {
-        var entries: [String: Data] = [:]
-        let walker = FileManager.default.enumerator(atPath: folder.path)
-        while let name = walker?.nextObject() as? String {
-            let path = folder.appendingPathComponent(name).path
-            var status = stat()
-            guard lstat(path, &status) == 0 else { continue }
-            entries[name] = status.st_mode & S_IFMT == S_IFREG ? try Data(contentsOf: URL(fileURLWithPath: path)) : Data()
-        }
-        return entries
-    }
-
     private static func tool(_ name: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -86,47 +72,5 @@ enum CorpusFolder {
         guard process.terminationStatus == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(name) \(arguments.prefix(3)) failed"])
         }
-    }
-}
-
-/// The built `kiosk` beside this test bundle (`swift build --build-tests` builds every product).
-enum KioskProgram {
-    static let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("kiosk").path
-
-    struct Run: CustomStringConvertible {
-        var exited: Bool
-        var status: Int32
-        var output: String
-        var errors: String
-        var description: String { "status \(status)\nstdout: \(output.prefix(600))\nstderr: \(errors)" }
-    }
-
-    /// Runs `kiosk` in `folder` with standard input empty; outputs go to files, not pipes, so
-    /// nothing blocks however much it prints.
-    static func run(_ arguments: [String], in folder: URL, asNobody: Bool = false) throws -> Run {
-        let process = Process()
-        if asNobody {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = folder
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: logs) }
-        let out = logs.appendingPathComponent("out"), err = logs.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Run(exited: process.terminationReason == .exit, status: process.terminationStatus,
-                   output: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                   errors: String(decoding: try Data(contentsOf: err), as: UTF8.self))
     }
 }
