@@ -71,12 +71,14 @@ let package = Package(
         .target(name: "PhotoStandard", dependencies: ["ImageKit", "FaceKit", "CVision"]),
         // Tooling: measures the station against truth that does not come from it; not shipped.
         .target(name: "MatteEvaluation", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
+        // Tooling: whether the live guidance and the capture's checks agree on the same frames.
+        .target(name: "GuidanceEvaluation", dependencies: ["Guidance", "Compliance", "MatteEvaluation", "ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "ComplianceEvaluation", dependencies: ["Compliance", "FaceKit", "ImageKit"]),
         .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance", "StationStore", "Roster", "Fees"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
-        .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard"]),
+        .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "Compliance"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
-        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "KioskConfiguration", "FileOutput"]),
+        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "CPNG", "KioskConfiguration", "FileOutput"]),
 
         // The student's path through the station and the store under it (issue 14).
         .target(name: "Fees"),
@@ -103,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-eval",
             dependencies: [
-                "MatteEvaluation", "ComplianceEvaluation", "PhotoStandard", "FaceKit", "DataCache",
+                "MatteEvaluation", "ComplianceEvaluation", "GuidanceEvaluation", "Compliance", "PhotoStandard", "FaceKit", "DataCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -126,7 +128,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus"]),
-        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),
         // Station files with one mistake each, shared by the loader's tests and the command corpus.

@@ -56,15 +56,17 @@ start() {
 screen() { tm capture-pane -p -N -t kiosk; }
 screen_with_colours() { tm capture-pane -p -e -N -t kiosk; }
 
-# Waits up to $2 seconds for text $1 on the screen.
-wait_for() {
-    local deadline=$((SECONDS + $2))
+# Waits up to $3 seconds for a screen line that `grep $1` (-F text, -E pattern) finds for $2.
+wait_grep() {
+    local deadline=$((SECONDS + $3))
     while [ $SECONDS -lt $deadline ]; do
-        screen | grep -qF -- "$1" && return 0
+        screen | grep -q "$1" -- "$2" && return 0
         sleep 0.5
     done
     return 1
 }
+wait_for() { wait_grep -F "$1" "$2"; }
+wait_for_pattern() { wait_grep -E "$1" "$2"; }
 
 keep() { [ -n "${SCREEN_DIR:-}" ] && mkdir -p "$SCREEN_DIR" && screen_with_colours >"$SCREEN_DIR/$1.ansi"; }
 
@@ -108,14 +110,26 @@ echo "-- operator capture, review, accept, quit"
 start biden 120
 if wait_for "✓ 位置" 30; then
     tm send-keys -t kiosk c
-    if wait_for "照片合格" 90; then
+    if wait_for_pattern "照片合格|照片有" 90; then
         keep review
-        tm send-keys -t kiosk Enter
+        # A photo whose checks warn takes y (after the warnings are read); one that passes, Enter.
+        if screen | grep -qF "照片有"; then tm send-keys -t kiosk y; else tm send-keys -t kiosk Enter; fi
         wait_for "照片已保存" 10 || fail "review: accepting did not say the photo was saved"
         saved=$(ls "$work"/photos/*.jpg 2>/dev/null | head -1)
         if [ -n "$saved" ]; then
             size=$(identify -format '%wx%h' "$saved")
             [ "$size" = "480x640" ] || fail "saved photo is $size, expected 480x640"
+            # The review's report is what `kiosk check` says on the saved photo and frame.
+            base=${saved%.jpg}
+            if [ -f "$base.frame.png" ] && [ -f "$base.report.json" ]; then
+                "$kiosk" check "$saved" --source "$base.frame.png" --json >"$work/check.json" 2>"$work/check.err"
+                rc=$?
+                [ $rc -le 1 ] || fail "kiosk check on the saved photo exited $rc: $(cat "$work/check.err")"
+                cmp -s "$work/check.json" "$base.report.json" \
+                    || fail "the saved report differs from kiosk check $saved --source $base.frame.png --json: $(diff "$work/check.json" "$base.report.json" | head -5)"
+            else
+                fail "the accepted photo has no source frame ($base.frame.png) or report ($base.report.json) beside it"
+            fi
         else
             fail "no photo saved after accepting"
         fi

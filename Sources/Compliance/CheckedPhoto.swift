@@ -3,18 +3,25 @@ import ImageKit
 import PhotoStandard
 
 extension ComplianceChecker {
-    /// The whole path for a still picture: find the person, make the standard photo with
-    /// `standardizer`, and check it together with the picture it came from.
+    /// The whole path for a picture: find the person (the one rule), make the standard photo
+    /// with `standardizer`, and check it together with the picture it came from. `kiosk
+    /// standardize`, `kiosk demo` and the live station's capture all go through here, and the
+    /// report is the one `check(photo:detector:source:)` gives, so `kiosk check PHOTO --source
+    /// FRAME --json` on the saved files repeats it byte for byte.
     ///
-    /// Throws `FramingProblem` when the picture holds no usable person, `StandardizeError`
-    /// when no photo can be made from it, and the detector's error when its models fail.
+    /// Throws `StandardizeError.framing` when the picture holds no usable person (no face,
+    /// several people) or cannot give the spec's crop, another `StandardizeError` when no
+    /// photo can be made, and `ComplianceError` or the detector's error when the models fail.
     public func standardizeAndCheck(_ image: RGBImage, plate: RGBImage? = nil, detector: FaceDetector,
                                     standardizer: Standardizer) throws -> (photo: StandardPhoto, report: ComplianceReport) {
         let faces = try detector.detect(in: image)
-        let face = try Standardizer.mainFace(faces).get()
+        let face: DetectedFace
+        switch people.person(faces) {
+        case let .success(found): face = found
+        case let .failure(problem): throw StandardizeError.framing(problem)
+        }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
-        let report = check(photo, source: image, landmarks: face.landmarks,
-                           faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
+        let report = try check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces)
         return (photo, report)
     }
 }

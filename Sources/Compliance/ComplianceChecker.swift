@@ -18,10 +18,10 @@ public enum ComplianceError: Error, CustomStringConvertible, Sendable {
 
 /// Runs every check and collects one `ComplianceReport`.
 ///
-/// Three entry points: `frameChecks` for each analysed camera frame (face, pose, light,
-/// focus, people, framing, clothing: cheap), `check(photo:…)` for a finished JPEG (all of
-/// the above on the photo plus the file clauses, background, stray objects, geometry) and,
-/// when the camera frame it came from is at hand, the backdrop and framing of that frame.
+/// Two entry points: `frameCheck` for each analysed camera frame (face, pose, light, focus,
+/// people, framing, clothing: cheap), and `check(photo:…)` for a finished JPEG (all of the
+/// above on the photo plus the file clauses, background, stray objects, geometry) and, when
+/// the camera frame it came from is at hand, the people, backdrop and framing of that frame.
 public struct ComplianceChecker: Sendable {
     public var spec: PhotoSpec
     public var limits: ComplianceLimits
@@ -35,27 +35,43 @@ public struct ComplianceChecker: Sendable {
     var sceneChecks: SceneChecks { SceneChecks(spec: spec, limits: limits) }
     var photoChecks: PhotoChecks { PhotoChecks(spec: spec, limits: limits) }
 
-    /// The person the photo is of: the largest face the detector is sure of, else the
-    /// surest face.
+    /// Who is the person and which other faces count, with these limits' numbers: the one
+    /// rule of the checks, the standardiser's callers and the live analysis.
+    public var people: PeopleRule { sceneChecks.people }
+
+    /// The person the photo is of, by `people`.
     public func mainFace(_ faces: [DetectedFace]) -> DetectedFace? {
-        faces.filter { $0.score >= limits.minimumFaceScore }.max { $0.box.width < $1.box.width }
-            ?? faces.max { $0.score < $1.score }
+        people.people(faces.map(\.faceBox)).main.map { faces[$0] }
     }
 
-    /// The per-frame subset on a (reduced) camera frame whose faces are already known:
-    /// `landmarks` of the main face, `faces` every detected face (including the main one).
-    public func frameChecks(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox]) -> [CheckResult] {
+    /// The per-frame subset on a camera frame, or a reduced copy of one, whose faces are
+    /// already known: `landmarks` of the main face, `faces` every detected face (including the
+    /// main one), both in `frame`'s pixels; `scale` maps them to the full camera frame, whose
+    /// size the framing is judged on. The face figures come with the results, for the guidance
+    /// to show and judge (nil when the face lies outside the frame).
+    public func frameCheck(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1)
+        -> (figures: FaceFigures?, results: [CheckResult]) {
+        let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
         var results = [sceneChecks.oneFace(faces, main: landmarks.boundingBox),
-                       sceneChecks.framing(landmarks, frame: frame.size)]
-        results += faceChecks.check(frame, landmarks: landmarks)?.results ?? []
+                       sceneChecks.framing(landmarks.transformed(scale: scale), frame: full)]
+        let face = faceChecks.check(frame, landmarks: landmarks)
+        results += face?.results ?? []
         if let clothing = sceneChecks.clothing(frame, landmarks: landmarks) { results.append(clothing) }
-        return results
+        return (face?.figures, results)
+    }
+
+    /// The results of `frameCheck` alone.
+    public func frameChecks(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1) -> [CheckResult] {
+        frameCheck(frame, landmarks: landmarks, faces: faces, scale: scale).results
     }
 
     /// Every check on a finished photo (`jpeg`, as it will be uploaded) and, when given, the
-    /// camera frame it was cut from.
-    public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil) throws(ComplianceError)
-        -> ComplianceReport {
+    /// camera frame it was cut from: the one report of `kiosk check`, `kiosk standardize` and
+    /// the live station's review. `sourceFaces`, when the caller has already run
+    /// `detector.detect(in: source)`, saves running it again (detection is deterministic,
+    /// so the report is the same).
+    public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil,
+                      sourceFaces: [DetectedFace]? = nil) throws(ComplianceError) -> ComplianceReport {
         let photo: RGBImage
         var results: [CheckResult]
         do {
@@ -81,20 +97,13 @@ public struct ComplianceChecker: Sendable {
         // People and framing count from the source when there is one: the crop may have
         // cut a second person away.
         guard let source else { return report }
-        return report.merging(try sourceResults(source, detector: detector))
-    }
-
-    /// The report for a photo the standardiser just made from `source` with `landmarks`:
-    /// no detection on the photo is needed, the landmarks moved with the crop.
-    public func check(_ standard: StandardPhoto, source: RGBImage, landmarks: FaceLandmarks,
-                      faces: [FaceBox]) -> ComplianceReport {
-        var results: [CheckResult] = []
-        if let info = try? JPEG.info(standard.jpeg) { results += photoChecks.file(info, bytes: standard.jpeg.count) }
-        results.append(photoChecks.backgroundColour(standard.image))
-        results.append(sceneChecks.oneFace(faces, main: landmarks.boundingBox))
-        results += photoResults(standard.image, landmarks: standard.landmarks)
-        return ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
-            .merging(sourceResults(source, landmarks: landmarks))
+        let found: [DetectedFace]
+        if let sourceFaces {
+            found = sourceFaces
+        } else {
+            do { found = try detector.detect(in: source) } catch { throw .face(error) }
+        }
+        return report.merging(sourceResults(source, faces: found))
     }
 
     private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {
@@ -105,9 +114,7 @@ public struct ComplianceChecker: Sendable {
         return results
     }
 
-    private func sourceResults(_ source: RGBImage, detector: FaceDetector) throws(ComplianceError) -> [CheckResult] {
-        let faces: [DetectedFace]
-        do { faces = try detector.detect(in: source) } catch { throw .face(error) }
+    private func sourceResults(_ source: RGBImage, faces: [DetectedFace]) -> [CheckResult] {
         guard let main = mainFace(faces) else {
             return [CheckResult(id: .framing, clause: "face size and position allow the crop", value: nil, unit: "",
                                 limit: "", verdict: .fail, hint: Hint(FramingProblem.noFace.chinese, FramingProblem.noFace.english),

@@ -15,15 +15,16 @@ public struct SceneChecks: Sendable {
         self.limits = limits
     }
 
-    /// Exactly one person: the faces the detector is sure of (`minimumFaceScore`) at least
-    /// `otherFaceMinimumRatio` of the main face's width (smaller ones are too far back to
-    /// be a person sitting in the photo).
+    /// The rule for who is the person and which other faces count (`PeopleRule`), with
+    /// these limits' numbers.
+    public var people: PeopleRule {
+        PeopleRule(minimumScore: limits.minimumFaceScore, otherFaceRatio: limits.otherFaceMinimumRatio)
+    }
+
+    /// Exactly one person in view, counted by `people` around the person's face `main` (nil:
+    /// nobody was found).
     public func oneFace(_ faces: [FaceBox], main: PixelRect?) -> CheckResult {
-        let people = faces.filter {
-            $0.score >= limits.minimumFaceScore
-                && Double($0.rect.width) >= limits.otherFaceMinimumRatio * Double(main?.width ?? 0)
-        }
-        let count = main == nil ? 0 : people.count
+        let count = people.count(faces, main: main)
         let verdict: Verdict = count == 1 ? .pass : .fail
         let hint = count == 0 ? Hint("没有检测到人脸：请正对镜头坐好", "No face found: sit facing the camera")
             : Hint("画面中有\(count)个人：请只留一人在镜头前", "\(count) people in view: only the person photographed, please")
@@ -32,25 +33,13 @@ public struct SceneChecks: Sendable {
                            verdict: verdict, hint: hint)
     }
 
-    /// Whether the spec photo can be cut from the source frame by scale and shift alone.
-    /// `headTop` is the top of the hair in source rows (from the person's mask); without it
-    /// it is estimated 0.7 brow-to-chin heights above the brows, where it sits on short hair.
+    /// Whether the spec photo can be cut from the source frame by scale and shift alone, by
+    /// the one framing estimate (`CropSolver.problem`); `headTop` and `edgesClear` come from
+    /// the person's mask when there is one.
     public func framing(_ landmarks: FaceLandmarks, frame: PixelSize, headTop: Double? = nil,
                         edgesClear: (left: Bool, right: Bool)? = nil) -> CheckResult {
-        let face = FaceGeometry(landmarks)
-        let top = headTop ?? face.browTop - 0.7 * (face.chinY - face.browTop)
-        // Shoulders reach about 1.4 face widths either side of the face centre.
-        let reach = 1.4 * face.faceWidth
-        let clear = edgesClear ?? (face.centreX - reach > 0, face.centreX + reach < Double(frame.width))
-        let problem: FramingProblem?
-        if top < 0 {
-            problem = .headCutOff
-        } else {
-            let input = FramingInput(face: face, headTop: top, frameWidth: Double(frame.width),
-                                     frameHeight: Double(frame.height), leftEdgeClear: clear.left, rightEdgeClear: clear.right)
-            if case let .failure(found) = CropSolver(spec: spec).solve(input) { problem = found } else { problem = nil }
-        }
-        return CheckResult(id: .framing, clause: "face size and position allow the crop", value: face.faceWidth,
+        let problem = CropSolver(spec: spec).problem(landmarks, frame: frame, headTop: headTop, edgesClear: edgesClear)
+        return CheckResult(id: .framing, clause: "face size and position allow the crop", value: FaceGeometry(landmarks).faceWidth,
                            unit: "px face width", limit: "the crop solver finds a scale and shift (\(spec.name))",
                            verdict: problem == nil ? .pass : .fail,
                            hint: problem.map { Hint($0.chinese, $0.english) }, detail: problem?.rawValue)

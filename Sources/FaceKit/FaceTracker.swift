@@ -2,11 +2,12 @@ import ImageKit
 
 /// How `FaceTracker` follows a face from frame to frame.
 public struct FaceTrackerOptions: Sendable, Hashable, Codable {
-    /// Smallest face the full search looks for, in frame pixels. The full search runs on a
-    /// copy reduced so that this size meets dlib's 80-pixel window (120 → two-thirds size).
+    /// Smallest face the full search looks for, in frame pixels. A size above dlib's 80-pixel
+    /// window searches a copy reduced so that this size meets the window (120 → two-thirds).
     public var minimumFaceSize: Int
-    /// A full search of the frame every this many frames, even while the face is tracked,
-    /// so a tracker stuck on the wrong thing recovers.
+    /// A full search of the frame every this many frames, even while the face is tracked, so
+    /// a tracker stuck on the wrong thing recovers and the other people in view are counted
+    /// again.
     public var fullSearchInterval: Int
     /// The region searched around the last face: its box grown by this fraction of its
     /// size on every side.
@@ -18,26 +19,14 @@ public struct FaceTrackerOptions: Sendable, Hashable, Codable {
     /// Scales searched in the region (dlib pyramid levels, each 5/6 of the last): 4 covers
     /// faces from 0.8 to 1.7 times the last size, far more than a face changes in one frame.
     public var regionPyramidLevels: Int
-    /// Landmark smoothing, in pixels and seconds, tuned for a face about 200 pixels wide at
-    /// 30 frames per second: jitter of a still face drops to about a third, a face moving
-    /// 300 px/s lags by less than one frame's movement.
-    public var smoothing: OneEuroFilter.Parameters
-    /// A move of the eye midpoint by more than this fraction of the eye distance in one
-    /// frame is taken as real movement and passed through unsmoothed (landmark jitter
-    /// stays below a twentieth).
-    public var jumpThreshold: Double
 
     public init(minimumFaceSize: Int = 120, fullSearchInterval: Int = 15, searchMargin: Double = 0.35,
-                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4,
-                smoothing: OneEuroFilter.Parameters = .init(minimumCutoff: 1.0, speedCoefficient: 0.02),
-                jumpThreshold: Double = 0.15) {
+                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4) {
         self.minimumFaceSize = minimumFaceSize
         self.fullSearchInterval = fullSearchInterval
         self.searchMargin = searchMargin
         self.regionFaceSize = regionFaceSize
         self.regionPyramidLevels = regionPyramidLevels
-        self.smoothing = smoothing
-        self.jumpThreshold = jumpThreshold
     }
 }
 
@@ -51,41 +40,41 @@ public struct TrackedFace: Sendable, Hashable, Codable {
         case regionSearch
     }
 
-    /// The detection box in frame pixels (unsmoothed).
+    /// The detection box in frame pixels.
     public var box: PixelRect
-    /// Landmarks smoothed over time; use these for display and measures.
+    /// The 68 landmarks placed on `box`, unsmoothed: measures taken on them are the ones a
+    /// detection of this frame alone gives.
     public var landmarks: FaceLandmarks
-    /// This frame's landmarks before smoothing.
-    public var rawLandmarks: FaceLandmarks
     public var score: Double
     public var source: Source
+    /// The other faces that counted as people (`PeopleRule`) at the last full search.
+    public var others: [FaceBox]
 }
 
-/// Follows the largest face through camera frames at a fraction of the cost of a full
-/// detection per frame.
+/// Follows the person (`PeopleRule`) through camera frames at a fraction of the cost of a
+/// full detection per frame.
 ///
 /// Per frame: search the region around the last face (reduced so the face is just above
-/// dlib's window, few scales); fall back to a full search of a reduced copy when the face
-/// is lost, and run the full search every `fullSearchInterval` frames anyway; place the 68
-/// landmarks at full resolution on the box found; smooth them with a 1€ filter. Not
-/// thread-safe: one tracker per video stream.
+/// dlib's window, few scales); fall back to a full search when the face is lost, and run
+/// the full search every `fullSearchInterval` frames anyway, where the rule picks the person
+/// and counts the others; place the 68 landmarks on the box found. Not thread-safe: one
+/// tracker per video stream.
 public final class FaceTracker {
     public let detector: FaceDetector
     public let options: FaceTrackerOptions
+    public let people: PeopleRule
     private var last: PixelRect?
+    private var others: [FaceBox] = []
     private var framesSinceFullSearch = 0
-    private var filters: [OneEuroFilter]
-    private var lastSmoothed: FaceLandmarks?
 
-    public init(detector: FaceDetector, options: FaceTrackerOptions = .init()) {
+    public init(detector: FaceDetector, options: FaceTrackerOptions = .init(), people: PeopleRule = PeopleRule()) {
         self.detector = detector
         self.options = options
-        filters = Array(repeating: OneEuroFilter(options.smoothing), count: 2 * FaceLandmarks.count)
+        self.people = people
     }
 
-    /// The face in `frame` taken at `time` (seconds; used by the smoothing), or nil when
-    /// there is none.
-    public func track(_ frame: RGBImage, at time: Double) throws(FaceError) -> TrackedFace? {
+    /// The person in `frame`, or nil when there is nobody.
+    public func track(_ frame: RGBImage) throws(FaceError) -> TrackedFace? {
         var found: (box: FaceBox, source: TrackedFace.Source)?
         framesSinceFullSearch += 1
         if let last, framesSinceFullSearch < options.fullSearchInterval {
@@ -94,44 +83,29 @@ public final class FaceTracker {
         if found == nil {
             framesSinceFullSearch = 0
             let boxes = try detector.faceBoxes(in: frame, options: FaceDetectionOptions(minimumFaceSize: options.minimumFaceSize))
-            found = boxes.max { $0.rect.width * $0.rect.height < $1.rect.width * $1.rect.height }.map { ($0, .fullSearch) }
+            let chosen = people.people(boxes)
+            others = chosen.others.map { boxes[$0] }
+            found = chosen.main.map { (boxes[$0], .fullSearch) }
         }
         guard let found else {
             reset()
             return nil
         }
         last = found.box.rect
-        let raw = try detector.landmarks(in: frame, box: found.box.rect)
-        if let previous = lastSmoothed,
-           previous.eyeMidpoint.distance(to: raw.eyeMidpoint) > options.jumpThreshold * raw.interEyeDistance {
-            resetSmoothing()
-        }
-        let smoothed = smooth(raw, at: time)
-        lastSmoothed = smoothed
-        return TrackedFace(box: found.box.rect, landmarks: smoothed, rawLandmarks: raw, score: found.box.score,
-                           source: found.source)
+        return TrackedFace(box: found.box.rect, landmarks: try detector.landmarks(in: frame, box: found.box.rect),
+                           score: found.box.score, source: found.source, others: others)
     }
 
-    /// Forgets the face, so the next frame gets a full search and unsmoothed landmarks.
+    /// Forgets the face, so the next frame gets a full search.
     public func reset() {
         last = nil
+        others = []
         framesSinceFullSearch = 0
-        resetSmoothing()
-    }
-
-    private func resetSmoothing() {
-        lastSmoothed = nil
-        for i in filters.indices { filters[i].reset() }
-    }
-
-    private func smooth(_ landmarks: FaceLandmarks, at time: Double) -> FaceLandmarks {
-        FaceLandmarks(points: landmarks.points.enumerated().map { i, p in
-            Point2D(x: filters[2 * i].filter(p.x, at: time), y: filters[2 * i + 1].filter(p.y, at: time))
-        })
     }
 
     /// dlib's search over the last box grown by the margin, reduced so the last face
-    /// measures `regionFaceSize`, over a few scales only.
+    /// measures `regionFaceSize`, over a few scales only; the face that overlaps the last
+    /// one most.
     private func searchRegion(around box: PixelRect, in frame: RGBImage) throws(FaceError) -> FaceBox? {
         let margin = options.searchMargin
         let region = PixelRect(x: box.x - Int(Double(box.width) * margin), y: box.y - Int(Double(box.height) * margin),
@@ -140,7 +114,8 @@ public final class FaceTracker {
         guard !region.isEmpty else { return nil }
         let scale = min(1, Double(options.regionFaceSize) / Double(max(box.width, box.height)))
         return try detector.boxes(inGray: frame.cropped(to: region).grayscale(), at: region, scale: scale,
-                                  pyramidLevels: options.regionPyramidLevels, FaceDetectionOptions()).first
+                                  pyramidLevels: options.regionPyramidLevels, FaceDetectionOptions())
+            .max { $0.rect.overlap(with: box) < $1.rect.overlap(with: box) }
     }
 }
 

@@ -8,15 +8,11 @@ public struct PanZoomSequence: Sendable {
     public let photo: RGBImage
     public let frameSize: PixelSize
     public let frameCount: Int
-    /// Frames per second of the replay (for the time stamps handed to a tracker).
-    public let framesPerSecond: Double
 
-    public init(photo: RGBImage, frameSize: PixelSize = PixelSize(width: 640, height: 480), frameCount: Int = 90,
-                framesPerSecond: Double = 30) {
+    public init(photo: RGBImage, frameSize: PixelSize = PixelSize(width: 640, height: 480), frameCount: Int = 90) {
         self.photo = photo
         self.frameSize = frameSize
         self.frameCount = frameCount
-        self.framesPerSecond = framesPerSecond
     }
 
     /// The part of the photo frame `index` shows. The window keeps the frame's aspect,
@@ -41,9 +37,6 @@ public struct PanZoomSequence: Sendable {
         photo.cropped(to: window(index)).resized(to: frameSize, filter: .area)
     }
 
-    /// Seconds since the first frame.
-    public func time(_ index: Int) -> Double { Double(index) / framesPerSecond }
-
     /// Where a point of the photo appears in frame `index`.
     public func project(_ point: Point2D, into index: Int) -> Point2D {
         let w = window(index)
@@ -65,8 +58,7 @@ public struct TrackingAgreement: Sendable, Codable {
     public var disagreements: [Int]
     /// Frames where both found a face.
     public var bothFound: Int
-    /// Mean and largest distance between the tracker's raw landmarks and the full
-    /// detection's, over frames where both found a face, in inter-eye distances.
+    /// Mean and largest distance between the tracker's landmarks and the full detection's, over frames where both found a face, in inter-eye distances.
     public var meanLandmarkDifference: Double
     public var maximumLandmarkDifference: Double
     /// How many frames the tracker answered with a full search.
@@ -75,7 +67,7 @@ public struct TrackingAgreement: Sendable, Codable {
     public var agreementRate: Double { frames > 0 ? Double(frames - disagreements.count) / Double(frames) : 1 }
 
     /// Replays `sequence` through `tracker` (reset first) and through `detector`'s full,
-    /// full-resolution search of every frame.
+    /// full-resolution search of every frame, whose person is picked by the tracker's rule.
     public static func measure(_ sequence: PanZoomSequence, tracker: FaceTracker,
                                detector: FaceDetector) throws(FaceError) -> TrackingAgreement {
         tracker.reset()
@@ -84,8 +76,9 @@ public struct TrackingAgreement: Sendable, Codable {
         var differenceSum = 0.0
         for index in 0..<sequence.frameCount {
             let frame = sequence.frame(index)
-            let tracked = try tracker.track(frame, at: sequence.time(index))
-            let reference = try detector.detect(in: frame).max { $0.box.width * $0.box.height < $1.box.width * $1.box.height }
+            let tracked = try tracker.track(frame)
+            let faces = try detector.detect(in: frame)
+            let reference = tracker.people.people(faces.map { FaceBox(rect: $0.box, score: $0.score) }).main.map { faces[$0] }
             if tracked?.source == .fullSearch { result.fullSearches += 1 }
             switch (tracked, reference) {
             case (nil, nil):
@@ -93,7 +86,7 @@ public struct TrackingAgreement: Sendable, Codable {
             case let (tracked?, reference?):
                 if tracked.box.overlap(with: reference.box) < minimumOverlap { result.disagreements.append(index) }
                 let scale = max(1, reference.landmarks.interEyeDistance)
-                let difference = zip(tracked.rawLandmarks.points, reference.landmarks.points)
+                let difference = zip(tracked.landmarks.points, reference.landmarks.points)
                     .map { $0.distance(to: $1) }.reduce(0, +) / Double(FaceLandmarks.count) / scale
                 differenceSum += difference
                 result.maximumLandmarkDifference = max(result.maximumLandmarkDifference, difference)

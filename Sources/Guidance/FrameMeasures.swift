@@ -1,3 +1,4 @@
+import Compliance
 import FaceKit
 import ImageKit
 import PhotoStandard
@@ -6,12 +7,10 @@ import PhotoStandard
 public struct FaceObservation: Sendable, Hashable {
     public var box: PixelRect
     public var landmarks: FaceLandmarks
-    public var measures: FaceMeasures
 
-    public init(box: PixelRect, landmarks: FaceLandmarks, measures: FaceMeasures) {
+    public init(box: PixelRect, landmarks: FaceLandmarks) {
         self.box = box
         self.landmarks = landmarks
-        self.measures = measures
     }
 }
 
@@ -23,33 +22,32 @@ public struct FrameMeasures: Sendable {
     public var analysisSize: PixelSize
     /// Full-frame pixels per analysis pixel.
     public var analysisScale: Double
-    /// Faces found (the largest is followed).
+    /// People in view by the one rule (`PeopleRule`): 0 when nobody is.
     public var faceCount: Int
+    /// The person (nil: nobody in view).
     public var face: FaceObservation?
-    /// Why no spec photo could be cut from this frame (nil: a crop is possible).
+    /// Why no spec photo could be cut from this frame (nil: a crop is possible): no face,
+    /// several people, or the one framing estimate (`CropSolver.problem`).
     public var framing: FramingProblem?
-    /// Mean luma (0…255) over the face, or over the frame when there is no face.
-    public var exposure: Double
-    /// Brightness difference between the two cheeks over the brighter one (−1…1): positive
-    /// when the image-left cheek (the person's right) is the brighter one.
-    public var lightBalance: Double
-    /// Variance of the Laplacian over the face (grey levels²): higher is sharper.
-    public var sharpness: Double
+    /// The compliance figures of the person's face on the analysis copy (`FaceChecks.figures`),
+    /// nil without a face.
+    public var figures: FaceFigures?
+    /// The compliance checks of this frame (`ComplianceChecker.frameCheck`), empty without a face.
+    public var checks: [CheckResult]
     /// How fast the landmarks move, in inter-eye distances per second (nil: no earlier face).
     public var motion: Double?
 
     public init(time: Double, analysisSize: PixelSize, analysisScale: Double = 1, faceCount: Int = 0,
-                face: FaceObservation? = nil, framing: FramingProblem? = nil, exposure: Double = 128,
-                lightBalance: Double = 0, sharpness: Double = 0, motion: Double? = nil) {
+                face: FaceObservation? = nil, framing: FramingProblem? = nil, figures: FaceFigures? = nil,
+                checks: [CheckResult] = [], motion: Double? = nil) {
         self.time = time
         self.analysisSize = analysisSize
         self.analysisScale = analysisScale
         self.faceCount = faceCount
         self.face = face
         self.framing = framing
-        self.exposure = exposure
-        self.lightBalance = lightBalance
-        self.sharpness = sharpness
+        self.figures = figures
+        self.checks = checks
         self.motion = motion
     }
 }

@@ -1,43 +1,80 @@
+import Compliance
 import PhotoStandard
 
-/// The limits the guidance holds the measures to. Each has an entry value (the problem
-/// starts being reported) and a looser exit value (it stops): a measure near the limit does
-/// not switch the instruction on and off with every frame.
-public struct GuidanceThresholds: Hashable, Sendable {
-    /// Degrees of yaw (turning left or right).
-    public var yaw: (enter: Double, exit: Double) = (10, 7)
-    /// Degrees of roll (tilting the head to the shoulder).
-    public var roll: (enter: Double, exit: Double) = (5, 3)
-    /// Degrees of pitch downward (chin down) and upward. The fit to a generic face reads
-    /// level faces in the test photos as +4…+16°, so the upward limit is the wider one;
-    /// calibrate both on the station's camera.
-    public var chinDown: (enter: Double, exit: Double) = (15, 11)
-    public var chinUp: (enter: Double, exit: Double) = (20, 16)
-    /// Cheek brightness difference over the brighter cheek.
-    public var lightBalance: (enter: Double, exit: Double) = (0.22, 0.15)
-    /// Mean face luma below which the face is too dark, above which too bright.
-    public var dark: (enter: Double, exit: Double) = (60, 70)
-    public var bright: (enter: Double, exit: Double) = (215, 205)
-    /// Eye aspect ratio below which an eye counts as closed.
-    public var eyesClosed: (enter: Double, exit: Double) = (0.17, 0.2)
-    /// Inner-lip opening above which the mouth counts as open.
-    public var mouthOpen: (enter: Double, exit: Double) = (0.2, 0.12)
-    /// Landmark speed in inter-eye distances per second.
-    public var motion: (enter: Double, exit: Double) = (0.6, 0.35)
+/// When the guidance starts and stops asking about one measure: it starts beyond `enter`
+/// and, once asking, stops only when the measure is back inside `exit`, so a measure near
+/// the limit does not switch the instruction on and off with every frame.
+public struct GuidanceThreshold: Hashable, Sendable {
+    /// Which values are bad: large ones (`atMost`) or small ones (`atLeast`).
+    public var side: Limit.Side
+    public var enter: Double
+    public var exit: Double
 
-    public init() {}
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.yaw == b.yaw && a.roll == b.roll && a.chinDown == b.chinDown && a.chinUp == b.chinUp
-            && a.lightBalance == b.lightBalance && a.dark == b.dark && a.bright == b.bright
-            && a.eyesClosed == b.eyesClosed && a.mouthOpen == b.mouthOpen && a.motion == b.motion
+    public init(side: Limit.Side, enter: Double, exit: Double) {
+        self.side = side
+        self.enter = enter
+        self.exit = exit
     }
 
-    public func hash(into hasher: inout Hasher) {
-        for pair in [yaw, roll, chinDown, chinUp, lightBalance, dark, bright, eyesClosed, mouthOpen, motion] {
-            hasher.combine(pair.enter)
-            hasher.combine(pair.exit)
-        }
+    /// The guidance for a compliance limit: it starts asking where the check starts to warn
+    /// and stops `margin` of the warn-to-fail distance inside that, so it asks before the
+    /// check fails and a photo it lets through sits inside the warn value.
+    public init(inside limit: Limit, margin: Double) {
+        let band = abs(limit.fail - limit.warn)
+        self.init(side: limit.side, enter: limit.warn,
+                  exit: limit.side == .atMost ? limit.warn - margin * band : limit.warn + margin * band)
+    }
+
+    /// Whether `value` is a problem, given whether it was one on the previous frame.
+    public func holds(_ value: Double, active: Bool) -> Bool {
+        let limit = active ? exit : enter
+        return side == .atMost ? value > limit : value < limit
+    }
+}
+
+/// The limits the guidance holds the measures to: every one the compliance checks also judge
+/// is derived from the checks' `ComplianceLimits` here, and nowhere else; only the motion
+/// (which a single photo cannot show) is the guidance's own.
+public struct GuidanceThresholds: Hashable, Sendable {
+    /// Degrees of roll, yaw and pitch, from the absolute angles the checks judge.
+    public var roll: GuidanceThreshold
+    public var yaw: GuidanceThreshold
+    public var pitch: GuidanceThreshold
+    /// The smaller eye opening of the two eyes.
+    public var eyes: GuidanceThreshold
+    /// Inner-lip opening over mouth width.
+    public var mouth: GuidanceThreshold
+    /// Light difference between the cheeks in stops.
+    public var light: GuidanceThreshold
+    /// Median L* of the face skin, too dark and too bright.
+    public var dark: GuidanceThreshold
+    public var bright: GuidanceThreshold
+    /// The focus measure of the checks.
+    public var sharpness: GuidanceThreshold
+    /// Landmark speed in inter-eye distances per second.
+    public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
+
+    /// The thresholds inside `limits`, stopping `margin` of each warn-to-fail band inside the
+    /// warn value.
+    public init(limits: ComplianceLimits = .standard, margin: Double = 0.25) {
+        func inside(_ limit: Limit) -> GuidanceThreshold { GuidanceThreshold(inside: limit, margin: margin) }
+        roll = inside(limits.roll)
+        yaw = inside(limits.yaw)
+        pitch = inside(limits.pitch)
+        eyes = inside(limits.eyeOpening)
+        mouth = inside(limits.mouthOpening)
+        light = inside(limits.lightImbalance)
+        dark = inside(limits.faceDarkness)
+        bright = inside(limits.faceBrightness)
+        sharpness = inside(limits.sharpness)
+    }
+
+    /// The threshold the guidance holds each covered check to, with the compliance limit it
+    /// lies inside (the exposure check has two).
+    public func covered(by limits: ComplianceLimits) -> [(check: CheckID, guidance: GuidanceThreshold, limit: Limit)] {
+        [(.roll, roll, limits.roll), (.yaw, yaw, limits.yaw), (.pitch, pitch, limits.pitch), (.eyesOpen, eyes, limits.eyeOpening),
+         (.mouthClosed, mouth, limits.mouthOpening), (.evenLight, light, limits.lightImbalance),
+         (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness), (.sharpness, sharpness, limits.sharpness)]
     }
 }
 
@@ -117,35 +154,61 @@ public struct GuidanceEngine: Sendable {
         self.timing = timing
     }
 
-    /// The problems in `m`, given which ones were active on the previous frame.
+    /// The problems in `m`, given which ones were active on the previous frame. The face's
+    /// measures are the compliance figures, held to the thresholds derived from the limits;
+    /// on top of that, every frame check that fails is asked for, whatever the thresholds say.
     func issues(in m: FrameMeasures) -> Set<GuidanceIssue> {
-        guard let face = m.face else {
+        guard m.face != nil else {
             if let problem = m.framing, problem != .noFace { return [.framing(problem)] }
             return [.noFace]
         }
         var found: Set<GuidanceIssue> = []
         if let problem = m.framing { found.insert(.framing(problem)) }
-        func holds(_ issue: GuidanceIssue, _ value: Double, _ limits: (enter: Double, exit: Double)) {
-            let above = limits.enter >= limits.exit
-            let limit = active.contains(issue) ? limits.exit : limits.enter
-            if above ? value > limit : value < limit { found.insert(issue) }
+        func holds(_ issue: GuidanceIssue, _ value: Double?, _ threshold: GuidanceThreshold) {
+            if let value, threshold.holds(value, active: active.contains(issue)) { found.insert(issue) }
         }
-        let measures = face.measures
-        if let pose = measures.pose {
-            holds(.turnedAway, abs(pose.yaw), thresholds.yaw)
-            holds(.chinDown, -pose.pitch, thresholds.chinDown)
-            holds(.chinUp, pose.pitch, thresholds.chinUp)
+        if let f = m.figures {
+            holds(.headTilted, abs(f.roll), thresholds.roll)
+            holds(.turnedAway, f.yaw.map(abs), thresholds.yaw)
+            // FaceKit's pitch is positive with the chin up.
+            if let pitch = f.pitch { holds(pitch > 0 ? .chinUp : .chinDown, abs(pitch), thresholds.pitch) }
+            holds(.eyesClosed, f.eyeOpening, thresholds.eyes)
+            holds(.mouthOpen, f.mouthOpening, thresholds.mouth)
+            holds(.unevenLight(darkSide: Self.darkSide(f)), abs(f.lightBalance), thresholds.light)
+            holds(.tooDark, f.skinLightness, thresholds.dark)
+            holds(.tooBright, f.skinLightness, thresholds.bright)
+            holds(.outOfFocus, f.sharpness, thresholds.sharpness)
         }
-        holds(.headTilted, abs(measures.roll), thresholds.roll)
-        // Positive balance: the image-left cheek, the person's right, is brighter.
-        let dark: BodySide = m.lightBalance > 0 ? .left : .right
-        holds(.unevenLight(darkSide: dark), abs(m.lightBalance), thresholds.lightBalance)
-        holds(.tooDark, m.exposure, thresholds.dark)
-        holds(.tooBright, m.exposure, thresholds.bright)
-        holds(.eyesClosed, min(measures.rightEyeAspectRatio, measures.leftEyeAspectRatio), thresholds.eyesClosed)
-        holds(.mouthOpen, measures.mouthOpenness, thresholds.mouthOpen)
+        for check in m.checks where check.verdict == .fail {
+            found.insert(issue(for: check, in: m))
+        }
         if let motion = m.motion { holds(.moving, motion, thresholds.motion) }
         return found
+    }
+
+    /// The darker cheek: the figures' balance is positive when the person's right cheek is.
+    static func darkSide(_ f: FaceFigures) -> BodySide { f.lightBalance > 0 ? .right : .left }
+
+    /// The instruction for a failed frame check.
+    private func issue(for check: CheckResult, in m: FrameMeasures) -> GuidanceIssue {
+        let f = m.figures
+        switch check.id {
+        case .oneFace: return check.value == 0 ? .noFace : .framing(.severalPeople)
+        case .framing: return .framing(m.framing ?? check.detail.flatMap(FramingProblem.init(rawValue:)) ?? .noFace)
+        case .roll: return .headTilted
+        case .yaw: return .turnedAway
+        case .pitch: return (f?.pitch ?? 0) > 0 ? .chinUp : .chinDown
+        case .eyesOpen: return .eyesClosed
+        case .mouthClosed: return .mouthOpen
+        case .evenLight: return .unevenLight(darkSide: f.map(Self.darkSide) ?? .left)
+        case .exposure:
+            let middle = (thresholds.dark.enter + thresholds.bright.enter) / 2
+            return (f?.skinLightness ?? middle) < middle ? .tooDark : .tooBright
+        case .sharpness: return .outOfFocus
+        default:
+            return .otherCheck(check.id, Instruction(chinese: check.hint?.chinese ?? check.clause,
+                                                     english: check.hint?.english ?? check.clause))
+        }
     }
 
     /// Takes the measures of the next analysed frame.
@@ -171,12 +234,13 @@ public struct GuidanceEngine: Sendable {
         var countdown: Int?
         switch phase {
         case .guiding:
-            if shown == nil, let clearSince, now - clearSince >= timing.steadyPeriod {
+            if top == nil, shown == nil, let clearSince, now - clearSince >= timing.steadyPeriod {
                 phase = .countdown(startedAt: now)
                 countdown = timing.countdownFrom
             }
         case let .countdown(start):
-            if shown != nil {
+            // Anything found, even before its instruction is confirmed, stops the count.
+            if top != nil || shown != nil {
                 phase = .guiding
             } else {
                 let elapsed = now - start
@@ -195,19 +259,22 @@ public struct GuidanceEngine: Sendable {
     }
 
     private func output(_ m: FrameMeasures, countdown: Int?, captureNow: Bool) -> GuidanceOutput {
-        let instruction: Instruction? = switch phase {
-        case .guiding: shown?.instruction ?? (m.face == nil ? nil : .holdStill)
-        case .countdown: .holdStill
-        case .capturing: .capturing
-        case .review, .accepted: nil
-        }
         // The group of the instruction on screen stays marked until the instruction changes,
         // so the marks never contradict the sentence above them.
         let checks = CheckGroup.allCases.map { group -> (CheckGroup, Bool?) in
             if m.face == nil && group != .framing { return (group, nil) }
             return (group, !active.contains { $0.group == group } && shown?.group != group)
         }
-        return GuidanceOutput(phase: phase, instruction: instruction, issue: shown, countdown: countdown,
+        let allHold = checks.allSatisfy { $0.1 == true }
+        // Until a new problem is confirmed, the one found is said at once rather than "hold
+        // still": nothing is praised while a mark is ✗.
+        let instruction: Instruction? = switch phase {
+        case .guiding: (shown ?? active.min())?.instruction ?? (allHold ? .holdStill : nil)
+        case .countdown: allHold ? .holdStill : active.min()?.instruction
+        case .capturing: .capturing
+        case .review, .accepted: nil
+        }
+        return GuidanceOutput(phase: phase, instruction: instruction, issue: shown ?? active.min(), countdown: countdown,
                               captureNow: captureNow, checks: checks)
     }
 

@@ -1,3 +1,4 @@
+import Compliance
 import PhotoStandard
 
 /// A side of the person's own body (the person's right cheek is on the image's left in an
@@ -24,6 +25,9 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
     case tooBright
     case eyesClosed
     case mouthOpen
+    case outOfFocus
+    /// Another frame check that fails (clothing, glare, red eye …), said with its own hint.
+    case otherCheck(CheckID, Instruction)
     case moving
 
     private var rank: Int {
@@ -39,7 +43,9 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .tooBright: 32
         case .eyesClosed: 40
         case .mouthOpen: 41
-        case .moving: 50
+        case .outOfFocus: 42
+        case let .otherCheck(id, _): 43 + (CheckID.allCases.firstIndex(of: id) ?? 0)
+        case .moving: 100
         }
     }
 
@@ -61,8 +67,9 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .chinUp:
             Instruction(chinese: "请稍低头", english: "Lower your chin a little")
         case let .unevenLight(dark):
-            Instruction(chinese: "\(dark.chinese)脸偏暗（光从\(dark.opposite.chinese)侧来），请在\(dark.chinese)侧补光",
-                        english: "Your \(dark.rawValue) cheek is in shadow (light from your \(dark.opposite.rawValue)): light your \(dark.rawValue) side")
+            Instruction(chinese: "\(dark.chinese)脸偏暗（光从\(dark.opposite.chinese)侧来）：请把灯移到您的\(dark.chinese)前方，或调暗\(dark.opposite.chinese)侧的灯",
+                        english: "Your \(dark.rawValue) cheek is in shadow (light from your \(dark.opposite.rawValue)): "
+                            + "move the lamp round towards your \(dark.rawValue), or dim the one on your \(dark.opposite.rawValue)")
         case .tooDark:
             Instruction(chinese: "光线太暗，请打开灯光", english: "Too dark: please turn the lights on")
         case .tooBright:
@@ -71,6 +78,10 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
             Instruction(chinese: "请睁开眼睛", english: "Please open your eyes")
         case .mouthOpen:
             Instruction(chinese: "请闭上嘴", english: "Please close your lips")
+        case .outOfFocus:
+            Instruction(chinese: "画面模糊：请保持不动，让镜头对焦", english: "The picture is blurred: hold still and let the camera focus")
+        case let .otherCheck(_, instruction):
+            instruction
         case .moving:
             Instruction(chinese: "请保持不动", english: "Please hold still")
         }
@@ -84,6 +95,10 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .unevenLight, .tooDark, .tooBright: .light
         case .eyesClosed: .eyes
         case .mouthOpen: .mouth
+        case .outOfFocus: .focus
+        case .otherCheck(.redEye, _): .eyes
+        case .otherCheck(.clothingColour, _): .clothing
+        case .otherCheck: .light
         case .moving: .still
         }
     }
@@ -91,7 +106,7 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
 
 /// The groups shown in the row of check marks.
 public enum CheckGroup: String, Sendable, CaseIterable, Hashable {
-    case framing, pose, light, eyes, mouth, still
+    case framing, pose, light, eyes, mouth, focus, clothing, still
 
     public var label: Instruction {
         switch self {
@@ -100,6 +115,8 @@ public enum CheckGroup: String, Sendable, CaseIterable, Hashable {
         case .light: Instruction(chinese: "光线", english: "Light")
         case .eyes: Instruction(chinese: "睁眼", english: "Eyes")
         case .mouth: Instruction(chinese: "闭嘴", english: "Lips")
+        case .focus: Instruction(chinese: "清晰", english: "Sharp")
+        case .clothing: Instruction(chinese: "衣服", english: "Clothes")
         case .still: Instruction(chinese: "静止", english: "Still")
         }
     }

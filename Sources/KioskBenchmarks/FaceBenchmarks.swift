@@ -138,9 +138,9 @@ public struct FaceBenchmarks: BenchmarkSuite {
         let passes = 1 + (context.iterations + frames.count - 1) / frames.count
         for pass in 0..<passes {
             tracker.reset()
-            for (index, frame) in frames.enumerated() {
+            for frame in frames {
                 let start = ContinuousClock.now
-                let face = try tracker.track(frame, at: sequence.time(index))
+                let face = try tracker.track(frame)
                 blackHole(face.map { FaceMeasures(landmarks: $0.landmarks, imageSize: frame.size) })
                 let elapsed = ContinuousClock.now - start
                 if pass > 0 {

@@ -11,9 +11,14 @@ import TerminalUI
 /// The live loop: newest frame → analysis → guidance → screen, keys in between, and the
 /// burst, standardisation, checks and review when the guidance asks for the photo.
 ///
-/// Keys: Enter or a accepts a passing photo, r retakes, q or Esc quits; o shows the measured
+/// Keys: Enter or a accepts a passing photo, y accepts one whose checks only warn (after the
+/// warnings were read out on the review), r retakes, q or Esc quits; o shows the measured
 /// figures, c takes the photo at once, p takes a clean plate at the next frame with nobody in
-/// view. A camera that goes away is shown as such and waited for: the loop keeps asking the
+/// view.
+///
+/// The capture goes through `ComplianceChecker.standardizeAndCheck`, the path of `kiosk
+/// standardize`, and its report is the one `kiosk check PHOTO --source FRAME --json` gives;
+/// an accepted photo is saved with its source frame (PNG) and that report (JSON) beside it. A camera that goes away is shown as such and waited for: the loop keeps asking the
 /// source, which reopens it when it returns.
 ///
 /// The station takes its own clean plate (`PlateKeeper`) whenever the view is empty and still,
@@ -67,11 +72,18 @@ public struct LiveSession {
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
+        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON), the
+        /// files saved beside it.
+        var sourceFile: [UInt8] = []
+        var reportFile: Data = Data()
         /// What must change: the hints of the failed checks, or why no photo could be made.
         var problems: [Instruction]
-        /// How many checks passed, and the clauses that only warn (for the operator's look).
+        /// How many checks passed, and what the checks that only warn say (a reviewer may
+        /// reject these: accepting them takes its own key).
         var passed = 0
-        var warnings: [String] = []
+        var warnings: [Instruction] = []
+        /// Enter was pressed on a photo with warnings: the screen asks for y.
+        var confirmationAsked = false
         /// How the plate stood against the captured frame (used only when it fits).
         var plate: PlateVerdict
         /// Why the last accept could not save the photo; the review stays for another try.
@@ -91,6 +103,7 @@ public struct LiveSession {
     private var lastImage: RGBImage?
     private var lastMeasures: FrameMeasures?
     private var lastOutput: GuidanceOutput?
+    private let detector: FaceDetector
     /// Paths of the photos accepted so far.
     public private(set) var saved: [String] = []
     /// The last capture's plate, nil before the first.
@@ -108,7 +121,9 @@ public struct LiveSession {
         self.display = display
         self.frames = frames
         self.options = options
-        analyzer = FrameAnalyzer(detector: detector, spec: options.spec)
+        self.detector = detector
+        analyzer = FrameAnalyzer(detector: detector, checker: ComplianceChecker(spec: options.spec, limits: options.limits))
+        engine = GuidanceEngine(thresholds: GuidanceThresholds(limits: options.limits))
         plates = PlateKeeper(settings: options.plate)
     }
 
@@ -164,7 +179,7 @@ public struct LiveSession {
         analysedFrames += 1
         // The plate comes from the same analysis copy; the frame is decoded in full only when
         // the keeper takes it.
-        let event = try plates.observe(small, time: measures.time, personInView: measures.face != nil || measures.faceCount > 0) {
+        let event = try plates.observe(small, time: measures.time, personInView: measures.face != nil) {
             try frame.rgbImage()
         }
         switch event {
@@ -201,32 +216,32 @@ public struct LiveSession {
         // changed since the last still frame it was checked on).
         let plate = plates.verdict(for: best.image)
         lastCapture = CaptureRecord(plate: plate)
+        let checker = analyzer.checker
         do {
-            let landmarks = try analyzer.detector.landmarks(in: best.image, box: box)
-            let photo = try Standardizer(spec: options.spec, network: options.network).standardize(best.image, landmarks: landmarks,
-                                                                         plate: plate == .fits ? plates.image : nil)
-            // Other people in the frame count too, so the whole frame is searched once more.
-            let faces = (try? analyzer.detector.faceBoxes(
-                in: best.image, options: FaceDetectionOptions(minimumFaceSize: max(FaceDetectionOptions.detectorWindow, box.width / 2)))) ?? []
-            let report = ComplianceChecker(spec: options.spec, limits: options.limits).check(photo, source: best.image, landmarks: landmarks, faces: faces)
-            let problems = report.failures.map { failed in
-                failed.hint.map { Instruction(chinese: $0.chinese, english: $0.english) }
-                    ?? Instruction(chinese: failed.clause, english: failed.clause)
-            }
-            review = Review(photo: photo.image, jpeg: photo.jpeg, problems: problems,
+            let (photo, report) = try checker.standardizeAndCheck(best.image, plate: plate == .fits ? plates.image : nil,
+                                                                  detector: detector,
+                                                                  standardizer: Standardizer(spec: options.spec, network: options.network))
+            review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: try SourceFrameFile.png(best.image),
+                            reportFile: try report.json(),
+                            problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,
-                            warnings: report.warnings.map(\.clause), plate: plate)
-            engine.captured(passed: problems.isEmpty)
+                            warnings: report.warnings.map(Self.instruction), plate: plate)
+            engine.captured(passed: report.failures.isEmpty)
         } catch let StandardizeError.framing(problem) {
             review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: problem.chinese, english: problem.english)],
                             plate: plate)
             engine.captured(passed: false)
         } catch {
-            // Segmentation or encoding failed: the student retakes, the operator reads why.
+            // Segmentation, encoding or the face models failed: the student retakes, the operator reads why.
             review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")],
                             plate: plate)
             engine.captured(passed: false)
         }
+    }
+
+    /// What a check that fails or warns asks for, in words.
+    private static func instruction(_ result: CheckResult) -> Instruction {
+        result.hint.map { Instruction(chinese: $0.chinese, english: $0.english) } ?? Instruction(chinese: result.clause, english: result.clause)
     }
 
     /// Reacts to the keys typed since the last frame; false when the operator quits.
@@ -241,10 +256,14 @@ public struct LiveSession {
                 engine.retake()
                 analyzer.reset()
             case .character("a"), .enter:
-                if let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase, save(review.jpeg) {
-                    engine.accept()
-                    notice = (.accepted, now + 2)
+                // A photo with warnings is not accepted on Enter: the review asks for y.
+                if let current = review, current.problems.isEmpty, !current.jpeg.isEmpty, !current.warnings.isEmpty {
+                    review?.confirmationAsked = true
+                } else {
+                    accept()
                 }
+            case .character("y"):
+                if review?.warnings.isEmpty == false { accept() }
             case .character("o"):
                 showOperator.toggle()
             case .character("c"):
@@ -265,9 +284,17 @@ public struct LiveSession {
         return true
     }
 
+    /// Accepts the photo on the review when it has no failed check: saves it and says so.
+    private mutating func accept() {
+        guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase, save(review) else { return }
+        engine.accept()
+        notice = (.accepted, now + 2)
+    }
+
     /// Free space the photo folder must have when the station starts: room for about a
-    /// hundred photos, so that a nearly full disk is found before a student sits down.
-    public static let minimumFreeBytes: Int64 = 5_000_000
+    /// hundred photos with their source frames (a 1280×720 PNG is 1–2 MB), so that a nearly
+    /// full disk is found before a student sits down.
+    public static let minimumFreeBytes: Int64 = 200_000_000
 
     /// Checks the photo folder before the camera opens: it exists or is made, a file can be
     /// created in it, and its disk has `minimumFreeBytes` free. `kiosk run` stops with the
@@ -283,25 +310,30 @@ public struct LiveSession {
                     english: "The photo could not be saved: \(reason.english). Operator: fix it, then press Enter to try again")
     }
 
-    /// Writes the accepted photo whole or not at all (`AtomicFile`), under a name no other
-    /// photo has; true when it is saved. A failure is kept on the review with its reason, so
-    /// the photo stays on screen and the same key tries again: the station never loses it.
-    private mutating func save(_ jpeg: [UInt8]) -> Bool {
+    /// Writes the accepted photo, its source frame (`<photo>.frame.png`) and its report
+    /// (`<photo>.report.json`), each whole or not at all (`AtomicFile`), under a name no other
+    /// photo has; true when all three are saved. The photo goes last, so a photo on disk always
+    /// has its frame and report. A failure is kept on the review with its reason, so the photo
+    /// stays on screen and the same key tries again: the station never loses it.
+    private mutating func save(_ review: Review) -> Bool {
         do throws(FileOutputError) {
             try OutputPaths.createFolder(NamedPath(options.outputFolder.path))
             let stamp = Int(Date().timeIntervalSince1970 * 1000)
-            var url = options.outputFolder.appendingPathComponent("photo-\(stamp).jpg")
+            var name = "photo-\(stamp)"
             var n = 1
-            while FileManager.default.fileExists(atPath: url.path) {
+            while FileManager.default.fileExists(atPath: options.outputFolder.appendingPathComponent(name + ".jpg").path) {
                 n += 1
-                url = options.outputFolder.appendingPathComponent("photo-\(stamp)-\(n).jpg")
+                name = "photo-\(stamp)-\(n)"
             }
-            try AtomicFile.write(jpeg, to: url)
-            saved.append(url.path)
-            review?.saveFailure = nil
+            let photo = options.outputFolder.appendingPathComponent(name + ".jpg")
+            try AtomicFile.write(review.sourceFile, to: options.outputFolder.appendingPathComponent(name + ".frame.png"))
+            try AtomicFile.write(review.reportFile, to: options.outputFolder.appendingPathComponent(name + ".report.json"))
+            try AtomicFile.write(review.jpeg, to: photo)
+            saved.append(photo.path)
+            self.review?.saveFailure = nil
             return true
         } catch {
-            review?.saveFailure = error
+            self.review?.saveFailure = error
             return false
         }
     }
@@ -331,7 +363,7 @@ public struct LiveSession {
         }
         content.tone = switch output.phase {
         case .countdown, .capturing: .capture
-        case .guiding: output.issue == nil && lastMeasures?.face != nil ? .good : (output.issue == nil ? .neutral : .adjust)
+        case .guiding: output.checks.allSatisfy { $0.1 == true } ? .good : (output.issue == nil ? .neutral : .adjust)
         case .review, .accepted: .good
         }
         let shown = notice?.text ?? output.instruction
@@ -346,16 +378,27 @@ public struct LiveSession {
 
     private func reviewContent(_ review: Review) -> ScreenContent {
         let language = options.language
-        var content = ScreenContent(image: review.photo, mirrored: false, tone: review.problems.isEmpty ? .good : .failure)
-        let verdict = review.problems.first.map {
-            Instruction(chinese: "照片不合格：\($0.chinese) 请按 R 重拍", english: "Not accepted: \($0.english) Press R to retake")
-        } ?? Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
+        var content = ScreenContent(image: review.photo, mirrored: false,
+                                    tone: !review.problems.isEmpty ? .failure : review.warnings.isEmpty ? .good : .adjust)
+        let verdict: Instruction
+        if let problem = review.problems.first {
+            verdict = Instruction(chinese: "照片不合格：\(problem.chinese) 请按 R 重拍", english: "Not accepted: \(problem.english) Press R to retake")
+        } else if let warning = review.warnings.first {
+            // A reviewer may reject what only warns: the student or operator reads it and decides.
+            let count = review.warnings.count
+            verdict = Instruction(
+                chinese: "照片有\(count)项需确认：\(warning.chinese) \(review.confirmationAsked ? "回车不能确认此照片，" : "")确认接受请按 Y，重拍请按 R",
+                english: "\(count) point(s) to confirm: \(warning.english) \(review.confirmationAsked ? "Enter cannot accept this photo. " : "")"
+                    + "Press Y to accept it as it is, R to retake")
+        } else {
+            verdict = Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
+        }
         (content.headline, content.subline) = language.lines(notice?.text ?? review.saveFailure.map { Self.saveFailed($0.reason) } ?? verdict)
         if review.saveFailure != nil { content.tone = .failure }
         if review.problems.isEmpty {
             content.checks = [CheckMark(language.label(Instruction(chinese: "\(review.passed) 项通过", english: "\(review.passed) checks pass")), .pass),
                               CheckMark("480×640 JPEG \(review.jpeg.count / 1024) KB", .pass)]
-                + review.warnings.prefix(2).map { CheckMark($0, .pending) }
+                + review.warnings.dropFirst().prefix(2).map { CheckMark(language.label($0), .pending) }
         } else {
             content.checks = review.problems.dropFirst().prefix(2).map { CheckMark(language.label($0), .fail) }
         }
@@ -369,17 +412,17 @@ public struct LiveSession {
         var text = "q 退出 quit · r 重拍 retake · Enter 确认 accept · o 数据 figures · c 拍照 capture · p 背景 plate"
         if showOperator, let m = lastMeasures {
             var parts: [String] = []
-            if let face = m.face?.measures {
-                parts.append(face.pose.map { String(format: "yaw %.0f pitch %.0f", $0.yaw, $0.pitch) } ?? "pose unknown")
-                parts.append(String(format: "roll %.0f · light %+.2f · exposure %.0f · sharp %.0f", face.roll, m.lightBalance,
-                                    m.exposure, m.sharpness))
+            if m.face != nil, let f = m.figures {
+                // The compliance figures the guidance judges, on the analysis copy.
+                parts.append(f.yaw.map { String(format: "yaw %.0f", $0) } ?? "yaw -")
+                parts.append(f.pitch.map { String(format: "pitch %.0f", $0) } ?? "pitch -")
+                parts.append(String(format: "roll %.1f · eyes %.2f · mouth %.2f · light %+.2f stops · skin L* %.0f · sharp %.2f",
+                                    f.roll, f.eyeOpening, f.mouthOpening, f.lightBalance, f.skinLightness, f.sharpness))
                 parts.append(m.motion.map { String(format: "motion %.2f", $0) } ?? "motion -")
                 parts.append(m.framing?.rawValue ?? "crop ok")
             } else {
-                // Without a face there is no pose, balance or sharpness: nothing but the frame's
-                // exposure is measured.
+                // Without a face nothing about the face is measured: no pose, light or focus.
                 parts.append(m.framing == .severalPeople ? "several people" : "no face")
-                parts.append(String(format: "exposure %.0f", m.exposure))
             }
             parts.append("skipped \(frames.statistics.dropped)")
             parts.append("plate: \(plates.state)")

@@ -89,6 +89,15 @@ public enum StandardizeError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+extension PeopleRule {
+    /// The person, or why no photo of one person can be made.
+    public func person(_ faces: [DetectedFace]) -> Result<DetectedFace, FramingProblem> {
+        let found = people(faces.map { FaceBox(rect: $0.box, score: $0.score) })
+        guard let main = found.main else { return .failure(.noFace) }
+        return found.others.isEmpty ? .success(faces[main]) : .failure(.severalPeople)
+    }
+}
+
 /// Camera frame + face landmarks (+ clean plate) → the finished spec photo.
 ///
 /// The person is found at reduced resolution first (enough for the top of the head), the crop
@@ -107,15 +116,10 @@ public struct Standardizer: Sendable {
         segmenter.network = network
     }
 
-    /// Picks the person from the detector's faces: the largest, unless another is nearly as
-    /// large (two people in view cannot give a registration photo).
-    public static func mainFace(_ faces: [DetectedFace]) -> Result<DetectedFace, FramingProblem> {
-        let bySize = faces.sorted { $0.box.width > $1.box.width }
-        guard let first = bySize.first else { return .failure(.noFace) }
-        if bySize.count > 1 && Double(bySize[1].box.width) > 0.6 * Double(first.box.width) {
-            return .failure(.severalPeople)
-        }
-        return .success(first)
+    /// The person among the detector's faces by `rule` (the station's one rule, see
+    /// `PeopleRule`): noFace or severalPeople when no photo of one person can be made.
+    public static func mainFace(_ faces: [DetectedFace], rule: PeopleRule = PeopleRule()) -> Result<DetectedFace, FramingProblem> {
+        rule.person(faces)
     }
 
     public func standardize(_ image: RGBImage, landmarks: FaceLandmarks, plate: RGBImage? = nil)

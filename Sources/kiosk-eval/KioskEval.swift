@@ -11,7 +11,7 @@ struct KioskEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-eval",
         abstract: "Measure the station's photos against evaluation sets whose truth does not come from the station.",
-        subcommands: [MatteCommand.self, ChecksCommand.self]
+        subcommands: [MatteCommand.self, ChecksCommand.self, AgreementCommand.self]
     )
 }
 

@@ -34,8 +34,7 @@ struct RealPhotoTests {
     @Test func reportForAJustStandardisedPhotoAgreesWithTheFileCheck() throws {
         let (photo, source, face) = try Self.standardized("obama.jpg")
         let checker = ComplianceChecker()
-        let direct = checker.check(photo, source: source, landmarks: face.landmarks,
-                                   faces: [FaceBox(rect: face.box, score: face.score)])
+        let direct = try checker.check(photo: photo.jpeg, detector: FaceDetector(), source: source, sourceFaces: [face])
         let fromFile = try checker.check(photo: photo.jpeg, detector: FaceDetector())
         for id in [CheckID.fileBytes, .fileQuality, .backgroundColour, .eyeLine, .faceWidth, .mouthClosed, .evenLight, .roll] {
             #expect(direct[id]?.verdict == fromFile[id]?.verdict, "\(id.rawValue)")

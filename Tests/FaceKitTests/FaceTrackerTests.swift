@@ -17,14 +17,14 @@ struct FaceTrackerTests {
         #expect(agreement.fullSearches < sequence.frameCount / 4, "the region search should carry most frames")
     }
 
-    @Test func smoothedLandmarksFollowTheFaceThroughTheJump() throws {
+    @Test func landmarksFollowTheFaceThroughTheJump() throws {
         let detector = try sharedDetector.get()
         let image = try photo("obama.jpg")
         let truth = try onlyFace(in: image).landmarks
         let sequence = PanZoomSequence(photo: image, frameCount: 60)
         let tracker = FaceTracker(detector: detector)
         for index in 0..<sequence.frameCount {
-            let face = try #require(try tracker.track(sequence.frame(index), at: sequence.time(index)))
+            let face = try #require(try tracker.track(sequence.frame(index)))
             let expected = sequence.project(truth.eyeMidpoint, into: index)
             let scale = sequence.project(truth.leftEyeCenter, into: index).distance(
                 to: sequence.project(truth.rightEyeCenter, into: index))
@@ -39,47 +39,41 @@ struct FaceTrackerTests {
         let frame = try photo("obama.jpg").cropped(to: PixelRect(x: 0, y: 0, width: 910, height: 682))
             .resized(to: PixelSize(width: 640, height: 480), filter: .area)
         let empty = RGBImage(width: 640, height: 480, filledWith: 128)
-        #expect(try tracker.track(frame, at: 0)?.source == .fullSearch)
-        #expect(try tracker.track(frame, at: 0.033)?.source == .regionSearch)
-        #expect(try tracker.track(empty, at: 0.066) == nil)
-        #expect(try tracker.track(frame, at: 0.1)?.source == .fullSearch)
+        #expect(try tracker.track(frame)?.source == .fullSearch)
+        #expect(try tracker.track(frame)?.source == .regionSearch)
+        #expect(try tracker.track(empty) == nil)
+        #expect(try tracker.track(frame)?.source == .fullSearch)
     }
 }
 
-struct OneEuroFilterTests {
-    @Test func aStillNoisySignalIsSteadied() {
-        var filter = OneEuroFilter(FaceTrackerOptions().smoothing)
-        var random = SeededBytes(state: 3)
-        var raw: [Double] = [], smoothed: [Double] = []
-        for i in 0..<300 {
-            let value = 100 + Double(random.next()) / 255 * 4 - 2  // ±2 px of jitter
-            raw.append(value)
-            smoothed.append(filter.filter(value, at: Double(i) / 30))
-        }
-        func deviation(_ v: ArraySlice<Double>) -> Double {
-            let mean = v.reduce(0, +) / Double(v.count)
-            return (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count)).squareRoot()
-        }
-        #expect(deviation(smoothed[60...]) < deviation(raw[60...]) / 2.5)
+struct PeopleRuleTests {
+    private let rule = PeopleRule(minimumScore: 0.3, otherFaceRatio: 0.3)
+
+    private func face(_ x: Int, width: Int, score: Double) -> FaceBox {
+        FaceBox(rect: PixelRect(x: x, y: 100, width: width, height: width), score: score)
     }
 
-    @Test func aMovingSignalIsFollowedWithinAFrameOrTwo() {
-        var filter = OneEuroFilter(FaceTrackerOptions().smoothing)
-        // 300 px/s, a brisk head movement at 30 fps: 10 px per frame.
-        var lastError = 0.0
-        for i in 0..<60 {
-            let t = Double(i) / 30, value = 300 * t
-            lastError = value - filter.filter(value, at: t)
-        }
-        #expect(lastError < 10, "lags \(lastError) px, one frame's movement")
-        #expect(lastError >= 0)
+    @Test func thePersonIsTheLargestSureFaceAndOnlySureFacesOfAFairSizeCount() {
+        let faces = [face(0, width: 60, score: 1.2), face(200, width: 200, score: 0.9), face(500, width: 300, score: 0.1),
+                     face(900, width: 50, score: 1.5)]
+        let found = rule.people(faces)
+        // The 300-px face is a pattern the detector is unsure of; the 50-px face is too far back.
+        #expect(found.main == 1)
+        #expect(found.others == [0])
+        #expect(rule.count(faces, main: faces[1].rect) == 2)
     }
 
-    @Test func theFirstValueAndValuesAfterAResetPassUnchanged() {
-        var filter = OneEuroFilter(.init(minimumCutoff: 1, speedCoefficient: 0))
-        #expect(filter.filter(5, at: 0) == 5)
-        #expect(filter.filter(50, at: 0.1) != 50)
-        filter.reset()
-        #expect(filter.filter(50, at: 0.2) == 50)
+    @Test func withoutASureFaceTheSurestIsThePersonAndNobodyIsAFace() {
+        let faces = [face(0, width: 100, score: 0.1), face(200, width: 150, score: 0.2)]
+        #expect(rule.people(faces).main == 1)
+        #expect(rule.people([]).main == nil)
+        #expect(rule.count([], main: nil) == 0)
+    }
+
+    @Test func thePersonsOwnDetectionIsNotCountedAgainWhenTheMainFaceIsGivenByItsLandmarks() {
+        let faces = [face(200, width: 200, score: 0.9), face(600, width: 150, score: 0.8)]
+        // The landmarks' bounding box is a little off the detection box of the same face.
+        let landmarksBox = PixelRect(x: 190, y: 120, width: 215, height: 210)
+        #expect(rule.others(faces, main: landmarksBox) == [1])
     }
 }

@@ -1,3 +1,5 @@
+import Compliance
+import DataCache
 import FaceKit
 import Foundation
 import ImageKit
@@ -5,118 +7,154 @@ import PhotoStandard
 import Testing
 @testable import Guidance
 
-/// A frontal face built from measures alone: the landmarks only give it a place.
-private func face(yaw: Double = 0, pitch: Double = 0, roll: Double = 0, eyes: Double = 0.3, mouth: Double = 0) -> FaceObservation {
-    let points = (0..<68).map { i in Point2D(x: 200 + 60 * cos(Double(i) * 0.1), y: 200 + 80 * sin(Double(i) * 0.1)) }
-    let landmarks = FaceLandmarks(points: points)
-    var measures = FaceMeasures(landmarks: landmarks, imageSize: PixelSize(width: 480, height: 360))
-    measures.pose = HeadPose(yaw: yaw, pitch: pitch, roll: roll, reprojectionError: 1)
-    measures.roll = roll
-    measures.rightEyeAspectRatio = eyes
-    measures.leftEyeAspectRatio = eyes
-    measures.mouthOpenness = mouth
-    return FaceObservation(box: PixelRect(x: 140, y: 120, width: 120, height: 160), landmarks: landmarks, measures: measures)
+/// The compliance figures of a real, well-lit, level face with closed lips (a frame built from
+/// the test portrait), which the tests below change one figure at a time.
+private let baseFigures: Result<FaceFigures, any Error> = Result {
+    let frame = try GuidanceFrames.obama(scale: 0.62, x: 38, y: 40)
+    let face = try #require(try FaceDetector().detect(in: frame).first)
+    var figures = try #require(FaceChecks().figures(frame, landmarks: face.landmarks))
+    // The portrait smiles and is lit from one side; the tests start from closed lips, open
+    // eyes and even light.
+    figures.mouthOpening = 0
+    figures.eyeOpening = 0.3
+    figures.lightBalance = 0
+    return figures
 }
 
-private func measures(at time: Double, face: FaceObservation? = face(), framing: FramingProblem? = nil,
-                      balance: Double = 0, exposure: Double = 128, motion: Double? = 0) -> FrameMeasures {
-    FrameMeasures(time: time, analysisSize: PixelSize(width: 480, height: 360), faceCount: face == nil ? 0 : 1,
-                  face: face, framing: framing, exposure: exposure, lightBalance: balance, sharpness: 100, motion: motion)
+private let someFace: FaceObservation = {
+    let points = (0..<68).map { i in Point2D(x: 200 + 60 * cos(Double(i) * 0.1), y: 200 + 80 * sin(Double(i) * 0.1)) }
+    return FaceObservation(box: PixelRect(x: 140, y: 120, width: 120, height: 160), landmarks: FaceLandmarks(points: points))
+}()
+
+/// A frame's measures with `change` applied to the base figures; the checks are the real
+/// compliance results for those figures.
+private func measures(at time: Double, face: Bool = true, framing: FramingProblem? = nil, motion: Double? = 0,
+                      _ change: (inout FaceFigures) -> Void = { _ in }) throws -> FrameMeasures {
+    guard face else { return FrameMeasures(time: time, analysisSize: PixelSize(width: 480, height: 360), framing: .noFace) }
+    var figures = try baseFigures.get()
+    change(&figures)
+    return FrameMeasures(time: time, analysisSize: PixelSize(width: 480, height: 360), faceCount: 1, face: someFace,
+                         framing: framing, figures: figures, checks: FaceChecks().results(figures), motion: motion)
 }
 
 /// Feeds the same kind of frame at 15 fps for `seconds` and returns the last output.
 private func run(_ engine: inout GuidanceEngine, from start: Double, seconds: Double,
-                 _ make: (Double) -> FrameMeasures) -> GuidanceOutput {
+                 _ make: (Double) throws -> FrameMeasures) rethrows -> GuidanceOutput {
     var output: GuidanceOutput?
     var t = start
     while t < start + seconds {
-        output = engine.update(make(t))
+        output = engine.update(try make(t))
         t += 1.0 / 15
     }
     return output!
 }
 
-@Suite("Guidance decisions")
+@Suite("Guidance decisions", .enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
 struct GuidanceEngineTests {
-    @Test("with nobody in view the instruction is to sit inside the frame")
-    func noFace() {
+    @Test("the base face needs nothing changed")
+    func baseIsClean() throws {
         var engine = GuidanceEngine()
-        let out = run(&engine, from: 0, seconds: 1) { measures(at: $0, face: nil) }
+        let out = try run(&engine, from: 0, seconds: 1) { try measures(at: $0) }
+        #expect(out.issue == nil)
+        #expect(out.checks.allSatisfy { $0.1 == true })
+        #expect(try measures(at: 0).checks.filter { $0.verdict == .fail }.isEmpty)
+    }
+
+    @Test("with nobody in view the instruction is to sit inside the frame")
+    func noFace() throws {
+        var engine = GuidanceEngine()
+        let out = try run(&engine, from: 0, seconds: 1) { try measures(at: $0, face: false) }
         #expect(out.instruction?.chinese == "请坐到框内")
         #expect(out.instruction?.english == "Please sit inside the frame")
     }
 
     @Test("a framing problem is said before a pose problem; the pose comes once the framing is right")
-    func priority() {
+    func priority() throws {
         var engine = GuidanceEngine()
-        var out = run(&engine, from: 0, seconds: 1.5) { measures(at: $0, face: face(pitch: -25), framing: .offCentre) }
+        var out = try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0, framing: .offCentre) { $0.pitch = -35 } }
         #expect(out.issue == .framing(.offCentre))
-        out = run(&engine, from: 1.5, seconds: 1.5) { measures(at: $0, face: face(pitch: -25)) }
+        out = try run(&engine, from: 1.5, seconds: 1.5) { try measures(at: $0) { $0.pitch = -35 } }
         #expect(out.issue == .chinDown)
         #expect(out.instruction?.chinese == "请抬头")
     }
 
     @Test("a problem seen on a single frame does not change the instruction")
-    func timeHysteresis() {
+    func timeHysteresis() throws {
         var engine = GuidanceEngine()
-        _ = run(&engine, from: 0, seconds: 2) { measures(at: $0, face: face(roll: 8)) }
-        let blip = engine.update(measures(at: 2.0, face: face(roll: 8, mouth: 0.5), framing: .tooFar))
+        _ = try run(&engine, from: 0, seconds: 2) { try measures(at: $0) { $0.roll = 8 } }
+        let blip = engine.update(try measures(at: 2.0, framing: .tooFar) { $0.roll = 8; $0.mouthOpening = 0.5 })
         #expect(blip.issue == .headTilted)
-        let after = engine.update(measures(at: 2.07, face: face(roll: 8)))
+        let after = engine.update(try measures(at: 2.07) { $0.roll = 8 })
         #expect(after.issue == .headTilted)
     }
 
-    @Test("a tilt past the entry limit stays reported until it falls below the exit limit")
-    func thresholdHysteresis() {
+    @Test("a tilt past the warn value is asked for until it is back a margin inside it")
+    func thresholdHysteresis() throws {
+        let roll = ComplianceLimits.standard.roll
+        let enter = roll.warn + 0.5, between = roll.warn - 0.1, inside = GuidanceThresholds().roll.exit - 0.2
         var engine = GuidanceEngine()
-        #expect(run(&engine, from: 0, seconds: 1.5) { measures(at: $0, face: face(roll: 6)) }.issue == .headTilted)
-        #expect(run(&engine, from: 1.5, seconds: 1.5) { measures(at: $0, face: face(roll: 4)) }.issue == .headTilted)
-        #expect(run(&engine, from: 3, seconds: 1.5) { measures(at: $0, face: face(roll: 2.5)) }.issue == nil)
+        #expect(try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0) { $0.roll = enter } }.issue == .headTilted)
+        #expect(try run(&engine, from: 1.5, seconds: 1.5) { try measures(at: $0) { $0.roll = between } }.issue == .headTilted)
+        #expect(try run(&engine, from: 3, seconds: 1.5) { try measures(at: $0) { $0.roll = inside } }.issue == nil)
         var fresh = GuidanceEngine()
-        #expect(run(&fresh, from: 0, seconds: 1.5) { measures(at: $0, face: face(roll: 4)) }.issue == nil)
+        #expect(try run(&fresh, from: 0, seconds: 1.5) { try measures(at: $0) { $0.roll = between } }.issue == nil)
     }
 
-    @Test("the yin-yang face is told which cheek is dark and where the light comes from")
-    func yinYang() {
+    @Test("every threshold the guidance shares with the checks starts asking inside the compliance fail limit")
+    func thresholdsInsideComplianceLimits() {
+        let limits = ComplianceLimits.standard
+        let covered = GuidanceThresholds(limits: limits).covered(by: limits)
+        #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure, .sharpness])
+        for (check, guidance, limit) in covered {
+            #expect(guidance.side == limit.side, "\(check.rawValue)")
+            // Asked for before the check fails, and let go only inside the point where it starts.
+            let insideFail = limit.side == .atMost ? guidance.enter < limit.fail : guidance.enter > limit.fail
+            let exitInside = limit.side == .atMost ? guidance.exit < guidance.enter : guidance.exit > guidance.enter
+            #expect(insideFail && exitInside, "\(check.rawValue): enter \(guidance.enter), exit \(guidance.exit), \(limit)")
+        }
+    }
+
+    @Test("the yin-yang face is told which cheek is dark, where the light comes from and what to do with the lamp")
+    func yinYang() throws {
         var engine = GuidanceEngine()
-        // Image-left (the person's right cheek) brighter: the person's left cheek is dark.
-        let out = run(&engine, from: 0, seconds: 1.5) { measures(at: $0, balance: 0.4) }
-        #expect(out.issue == .unevenLight(darkSide: .left))
-        #expect(out.instruction?.chinese.hasPrefix("左脸偏暗（光从右侧来）") == true)
-        #expect(out.instruction?.english.contains("left cheek is in shadow (light from your right)") == true)
+        // Positive balance: the person's right cheek is the darker one.
+        let out = try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0) { $0.lightBalance = 0.8 } }
+        #expect(out.issue == .unevenLight(darkSide: .right))
+        #expect(out.instruction?.chinese.hasPrefix("右脸偏暗（光从左侧来）：请把灯移到您的右前方，或调暗左侧的灯") == true)
+        #expect(out.instruction?.english.contains("right cheek is in shadow (light from your left)") == true)
+        #expect(out.instruction?.english.contains("lamp") == true)
         var other = GuidanceEngine()
-        #expect(run(&other, from: 0, seconds: 1.5) { measures(at: $0, balance: -0.4) }.issue == .unevenLight(darkSide: .right))
+        #expect(try run(&other, from: 0, seconds: 1.5) { try measures(at: $0) { $0.lightBalance = -0.8 } }.issue
+            == .unevenLight(darkSide: .left))
     }
 
-    @Test("eyes, lips, light and motion each have their instruction")
-    func otherIssues() {
-        let cases: [(FrameMeasures, GuidanceIssue)] = [
-            (measures(at: 0, face: face(eyes: 0.1)), .eyesClosed),
-            (measures(at: 0, face: face(mouth: 0.4)), .mouthOpen),
-            (measures(at: 0, exposure: 30), .tooDark),
-            (measures(at: 0, exposure: 240), .tooBright),
-            (measures(at: 0, motion: 2), .moving),
-            (measures(at: 0, face: face(yaw: 25)), .turnedAway),
+    @Test("eyes, lips, light, focus and motion each have their instruction")
+    func otherIssues() throws {
+        let limits = ComplianceLimits.standard
+        let cases: [(GuidanceIssue, Double?, (inout FaceFigures) -> Void)] = [
+            (.eyesClosed, 0, { $0.eyeOpening = 0.1 }),
+            (.mouthOpen, 0, { $0.mouthOpening = limits.mouthOpening.fail + 0.05 }),
+            (.tooDark, 0, { $0.skinLightness = limits.faceDarkness.fail - 5 }),
+            (.tooBright, 0, { $0.skinLightness = limits.faceBrightness.fail + 5 }),
+            (.outOfFocus, 0, { $0.sharpness = limits.sharpness.fail / 2 }),
+            (.moving, 2, { _ in }),
+            (.turnedAway, 0, { $0.yaw = 30 }),
         ]
-        for (template, expected) in cases {
+        for (expected, motion, change) in cases {
             var engine = GuidanceEngine()
-            let out = run(&engine, from: 0, seconds: 1.5) { t in
-                var m = template
-                m.time = t
-                return m
-            }
+            let out = try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0, motion: motion, change) }
             #expect(out.issue == expected)
         }
     }
 
     @Test("a steady good pose leads to a countdown from 3 and one capture; retake starts over")
-    func countdownAndCapture() {
+    func countdownAndCapture() throws {
         var engine = GuidanceEngine()
         var seen: [Int] = []
         var captures = 0
         var t = 0.0
         while t < 6 {
-            let out = engine.update(measures(at: t))
+            let out = engine.update(try measures(at: t))
             if let n = out.countdown, seen.last != n { seen.append(n) }
             if out.captureNow { captures += 1 }
             t += 1.0 / 15
@@ -130,17 +168,70 @@ struct GuidanceEngineTests {
         #expect(engine.phase == .guiding)
     }
 
-    @Test("a problem during the countdown stops it")
-    func countdownCancelled() {
+    @Test("a problem during the countdown stops it on the frame it appears, before its instruction is confirmed")
+    func countdownCancelled() throws {
         var engine = GuidanceEngine()
-        _ = run(&engine, from: 0, seconds: 1.6) { measures(at: $0) }
+        _ = try run(&engine, from: 0, seconds: 1.6) { try measures(at: $0) }
         guard case .countdown = engine.phase else {
             Issue.record("no countdown after a steady period")
             return
         }
-        let out = run(&engine, from: 1.6, seconds: 1.5) { measures(at: $0, face: face(yaw: 30)) }
+        let first = engine.update(try measures(at: 1.6, framing: .offCentre) { $0.yaw = 30 })
         #expect(engine.phase == .guiding)
+        #expect(first.countdown == nil && first.instruction != .holdStill)
+        let out = try run(&engine, from: 1.7, seconds: 1.5) { try measures(at: $0) { $0.yaw = 30 } }
         #expect(out.issue == .turnedAway)
         #expect(!out.captureNow)
+    }
+
+    /// The issue's regression: ✗ 位置 ✗ 正脸 under "很好，请保持不动".
+    @Test("never hold still or a countdown while a mark is ✗ or a covered compliance frame check fails")
+    func neverPraisesAFailure() throws {
+        var random = SplitMix(seed: 12)
+        let limits = ComplianceLimits.standard
+        for run in 0..<40 {
+            var engine = GuidanceEngine()
+            var t = 0.0
+            // Long good stretches (so countdowns start) broken by problems that come and go.
+            var trouble = 0
+            for _ in 0..<200 {
+                if trouble == 0, random.unit() < 0.06 { trouble = 1 + Int(random.unit() * 8) }
+                let problem = trouble > 0 ? Int(random.unit() * 9) : -1
+                trouble = max(0, trouble - 1)
+                let framing: FramingProblem? = problem == 0 ? FramingProblem.allCases.filter { $0 != .noFace }[Int(random.unit() * 7)] : nil
+                let m = try measures(at: t, face: problem != 8, framing: framing, motion: problem == 7 ? 1.5 : 0.1) { f in
+                    switch problem {
+                    case 1: f.yaw = limits.yaw.warn + random.unit() * 10
+                    case 2: f.roll = limits.roll.warn + random.unit() * 4
+                    case 3: f.mouthOpening = limits.mouthOpening.warn + random.unit() * 0.2
+                    case 4: f.lightBalance = (random.unit() < 0.5 ? -1 : 1) * (limits.lightImbalance.warn + random.unit())
+                    case 5: f.skinLightness = limits.faceDarkness.warn - random.unit() * 15
+                    case 6: f.eyeOpening = limits.eyeOpening.warn - random.unit() * 0.15
+                    default: break
+                    }
+                }
+                let out = engine.update(m)
+                if out.instruction == .holdStill || out.countdown != nil {
+                    #expect(out.checks.allSatisfy { $0.1 == true }, "run \(run) t \(t): \(out.checks)")
+                    #expect(m.checks.allSatisfy { $0.verdict != .fail }, "run \(run) t \(t)")
+                    #expect(m.framing == nil && m.face != nil)
+                }
+                if out.captureNow { engine.retake() }
+                t += 1.0 / 15
+            }
+        }
+    }
+}
+
+/// A small deterministic random source for the property test.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }

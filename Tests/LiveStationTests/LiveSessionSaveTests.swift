@@ -26,8 +26,9 @@ private let landmarkModel = FileManager.default.fileExists(atPath: FaceModels.st
 struct LiveSessionSaveTests {
     @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
     func anAcceptedPhotoThatCannotBeSavedStaysOnTheReviewUntilARetrySavesIt() throws {
-        // The photo folder is on a 64 KB disk that a filler file has used up.
-        let disk = try ScratchDisk(size: "64k")
+        // The photo folder is on an 8 MB disk (room for a photo, its source frame and report)
+        // that a filler file has used up.
+        let disk = try ScratchDisk(size: "8m")
         defer { disk.unmount() }
         let photos = disk.folder.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
@@ -49,10 +50,11 @@ struct LiveSessionSaveTests {
         let display = ScriptedDisplay { screen in
             guard let screen else { return [] }
             switch step {
-            case "capture" where screen.headline.hasPrefix("照片合格"):
+            case "capture" where screen.headline.hasPrefix("照片合格") || screen.headline.hasPrefix("照片有"):
                 step = "accept on the full disk"
                 reviewScreen = screen
-                return [.enter]
+                // A photo whose checks warn is accepted with y, one that passes with Enter.
+                return screen.headline.hasPrefix("照片有") ? [.character("y")] : [.enter]
             case "capture" where screen.headline.hasPrefix("照片不合格"):
                 step = "the photo failed its checks: \(screen.subline)"
                 return [.character("q")]
@@ -64,7 +66,7 @@ struct LiveSessionSaveTests {
                 leftAfterFailure = (try? FileManager.default.contentsOfDirectory(atPath: photos.path)) ?? ["unreadable"]
                 try? disk.freeFiller()
                 step = "retry"
-                return [.enter]
+                return reviewScreen?.headline.hasPrefix("照片有") == true ? [.character("y")] : [.enter]
             case "retry" where screen.headline == Instruction.accepted.chinese:
                 step = "saved"
                 return [.character("q")]
@@ -88,10 +90,12 @@ struct LiveSessionSaveTests {
                 "\(failure.footer)")
         // Nothing partial: no 0-byte photo, no temporary file.
         #expect(leftAfterFailure.isEmpty, "\(leftAfterFailure)")
-        // The retry saved the photo whole, and only it.
+        // The retry saved the photo whole, with its source frame and report, and only them.
         #expect(session.saved.count == 1)
         let saved = try #require(session.saved.first)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: photos.path) == [URL(fileURLWithPath: saved).lastPathComponent])
+        let name = URL(fileURLWithPath: saved).deletingPathExtension().lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
+            == ["\(name).frame.png", "\(name).jpg", "\(name).report.json"])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: saved)))
         #expect(try JPEG.decode(bytes).size == PixelSize(width: 480, height: 640))
         #expect((20_480...40_000).contains(bytes.count), "\(bytes.count) bytes")
@@ -109,7 +113,7 @@ struct LiveSessionSaveTests {
         // 64 KB free is less than a station needs.
         let tooSmall = try #require(throws: FileOutputError.self) { try LiveSession.checkPhotoFolder(photos) }
         #expect(tooSmall.description.hasPrefix("cannot use the photo folder \(photos.path): only "), "\(tooSmall)")
-        #expect(tooSmall.description.contains("at least 5 MB needed; free some space"), "\(tooSmall)")
+        #expect(tooSmall.description.contains("at least 200 MB needed; free some space"), "\(tooSmall)")
         // A file where the folder should be.
         let file = disk.folder.appendingPathComponent("file")
         try Data("x".utf8).write(to: file)

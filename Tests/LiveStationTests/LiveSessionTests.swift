@@ -187,7 +187,7 @@ struct LiveSessionTests {
         #expect(review.footer.contains("photo made with the plate"), "\(review.footer)")
         // Before the plate: the figures of an empty view say so instead of printing a pose.
         let empty = try #require(display.shown.first { $0.footer.contains("plate: none (no empty, still view yet)") })
-        #expect(empty.footer.hasPrefix("no face · exposure"), "\(empty.footer)")
+        #expect(empty.footer.hasPrefix("no face · skipped"), "\(empty.footer)")
         #expect(!display.shown.contains { $0.footer.contains("no face") && $0.footer.contains("yaw") })
     }
 

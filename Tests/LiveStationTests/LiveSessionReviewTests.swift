@@ -1,0 +1,91 @@
+import Capture
+import Compliance
+import FaceKit
+import Foundation
+import ImageKit
+import LiveStation
+import TerminalUI
+import Testing
+
+/// A display that keeps the screens and types what a script decides from each new one.
+private final class ReviewDisplay: StationDisplay {
+    private(set) var screens: [ScreenContent] = []
+    private let script: (ScreenContent) -> [Key]
+
+    init(script: @escaping (ScreenContent) -> [Key]) { self.script = script }
+
+    func show(_ content: ScreenContent) { screens.append(content) }
+    func keys(waitMilliseconds: Int32) -> [Key] { screens.last.map(script) ?? [] }
+}
+
+private let landmarkModel = FileManager.default.fileExists(atPath: FaceModels.standard.landmarks68.path)
+
+@Suite("Live session review")
+struct LiveSessionReviewTests {
+    /// Replays `frame` of the shared station frames over and over; the operator captures, and
+    /// the review is answered by `answer` (nil: quit). Returns the session and its screens.
+    private func session(_ frame: String, answer: @escaping (ScreenContent, Int) -> [Key]?) throws
+        -> (session: LiveSession, screens: [ScreenContent], folder: URL) {
+        let replay = FileManager.default.temporaryDirectory.appendingPathComponent("live-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: replay, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: replay) }
+        try FileManager.default.createSymbolicLink(at: replay.appendingPathComponent("f0.jpg"),
+                                                   withDestinationURL: stationFrames.appendingPathComponent(frame))
+        let frames = try SourceSpec(parsing: "replay:\(replay.path)@10").open()
+        defer { frames.stop() }
+        let photos = FileManager.default.temporaryDirectory.appendingPathComponent("live-review-photos-\(UUID().uuidString)")
+        var reviews = 0
+        let display = ReviewDisplay { screen in
+            if screen.headline == "照片已保存，谢谢" { return [.character("q")] }
+            guard screen.headline.hasPrefix("照片") else { return [.character("c")] }
+            reviews += 1
+            return answer(screen, reviews) ?? [.character("q")]
+        }
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(),
+                                  options: LiveSession.Options(outputFolder: photos))
+        try session.run(duration: 120)
+        return (session, display.screens, photos)
+    }
+
+    @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
+    func theSavedReportIsTheCheckOfTheSavedPhotoAndFrameByteForByte() throws {
+        // A clean frame: accept it (y when its checks warn, after Enter was refused).
+        let run = try session("fr_obama3__clean_a.jpg") { screen, count in
+            if screen.headline.hasPrefix("照片不合格") { return nil }
+            if screen.headline.hasPrefix("照片有") { return count == 1 ? [.enter] : [.character("y")] }
+            return [.enter]
+        }
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        let saved = try #require(run.session.saved.first, "nothing saved; headlines: \(Set(run.screens.map(\.headline)))")
+        let photo = URL(fileURLWithPath: saved)
+        let base = photo.deletingPathExtension()
+        let frame = base.appendingPathExtension("frame.png"), report = base.appendingPathExtension("report.json")
+        // What `kiosk check PHOTO --source FRAME --json` computes, on the files as saved.
+        let again = try ComplianceChecker().check(photo: [UInt8](try Data(contentsOf: photo)), detector: FaceDetector(),
+                                                  source: try ImageFile.read(frame))
+        let savedReport = try Data(contentsOf: report)
+        #expect(try again.json() == savedReport)
+        #expect(String(decoding: savedReport, as: UTF8.self).contains("\"verdict\""))
+        // The frame is the camera's, losslessly: the replayed JPEG's pixels.
+        #expect(try ImageFile.read(frame) == ImageFile.read(stationFrames.appendingPathComponent("fr_obama3__clean_a.jpg")))
+    }
+
+    @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
+    func aPhotoWhoseChecksWarnIsNotAcceptedOnEnterAndSaysWhy() throws {
+        // Under-exposed by a stop: the exposure check warns or fails, never passes silently.
+        let run = try session("fr_obama3__underexpose1.5.jpg") { screen, count in
+            screen.headline.hasPrefix("照片有") && count <= 2 ? [.enter] : nil
+        }
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        #expect(run.session.saved.isEmpty)
+        let review = try #require(run.screens.first { $0.headline.hasPrefix("照片") })
+        if review.headline.hasPrefix("照片有") {
+            #expect(review.headline.contains("确认接受请按 Y"))
+            #expect(review.subline.contains("Press Y to accept it as it is"))
+            #expect(review.tone == .adjust)
+            #expect(run.screens.contains { $0.headline.contains("回车不能确认此照片") })
+        } else {
+            #expect(review.headline.hasPrefix("照片不合格"), "\(review.headline)")
+        }
+    }
+}
