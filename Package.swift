@@ -86,6 +86,17 @@ let package = Package(
         .target(name: "StationSession", dependencies: ["Roster", "Fees"]),
         // The on-the-spot identity check's outcome (a plain value the store keeps and sends).
         .target(name: "IdentityCheck"),
+        // The collection code (QR) from the webcam through Debian's ZBar; a scanner's keys told from a person's.
+        .systemLibrary(
+            name: "CZBar",
+            pkgConfig: "zbar",
+            providers: [.apt(["libzbar-dev"])]
+        ),
+        .target(name: "CodeReading", dependencies: ["CZBar", "ImageKit"]),
+        // Spoken prompts through espeak-ng, rate-limited.
+        .target(name: "Speech"),
+        // The captured face compared with the enrollment photo (FaceKit's descriptor and rule).
+        .target(name: "EnrollmentFace", dependencies: ["IdentityCheck", "FaceKit", "ImageKit"]),
         .target(name: "StationStore", dependencies: [
             "Roster", "Fees", "FileOutput", "IdentityCheck",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -142,7 +153,10 @@ let package = Package(
         .executableTarget(name: "kiosk-store-crash-child", dependencies: ["StationStore", "StoreTestSupport"], path: "Tests/StoreCrashChild"),
         .testTarget(name: "RosterTests", dependencies: ["Roster"]),
         .testTarget(name: "FeesTests", dependencies: ["Fees"]),
-        .testTarget(name: "StationStoreTests", dependencies: ["StationStore", "Roster", "Fees", "ScratchDisk", "FileOutput", "StoreTestSupport"]),
+        .testTarget(name: "StationStoreTests", dependencies: ["StationStore", "Roster", "Fees", "ScratchDisk", "FileOutput", "StoreTestSupport", "IdentityCheck"]),
+        .testTarget(name: "CodeReadingTests", dependencies: ["CodeReading", "ImageKit", "DataCache"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
+        .testTarget(name: "EnrollmentFaceTests", dependencies: ["EnrollmentFace", "IdentityCheck", "FaceKit", "ImageKit", "DataCache"]),
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
         .testTarget(name: "FileOutputTests", dependencies: ["KioskProgram", "FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
