@@ -49,12 +49,32 @@ public struct ComplianceChecker: Sendable {
     /// main one), both in `frame`'s pixels; `scale` maps them to the full camera frame, whose
     /// size the framing is judged on. The face figures come with the results, for the guidance
     /// to show and judge (nil when the face lies outside the frame).
+    ///
+    /// When the spec crop is possible the face is measured on that crop of `frame`, shaped and
+    /// placed as the photo will be (the head pose is fitted with the image's size as focal
+    /// length and the face's nose as centre, so the photo's own geometry gives the photo's
+    /// angles): the figures predict the finished photo's.
     public func frameCheck(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1)
         -> (figures: FaceFigures?, results: [CheckResult]) {
         let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
+        let plan = CropSolver(spec: spec).plan(landmarks.transformed(scale: scale), frame: full)
         var results = [sceneChecks.oneFace(faces, main: landmarks.boundingBox),
                        sceneChecks.framing(landmarks.transformed(scale: scale), frame: full)]
-        let face = faceChecks.check(frame, landmarks: landmarks)
+        var face: (figures: FaceFigures, results: [CheckResult])?
+        if case let .success(crop) = plan {
+            // The photo's region in `frame`, at half the photo's size: enough for every face
+            // measure (they work on the face scaled to a fixed width).
+            let r = crop.sourceRegion(spec)
+            let region = PixelRect(x: Int((r.x / scale).rounded()), y: Int((r.y / scale).rounded()),
+                                   width: max(1, Int((r.width / scale).rounded())), height: max(1, Int((r.height / scale).rounded())))
+            let size = PixelSize(width: spec.width / 2, height: spec.height / 2)
+            let photoLike = Resampler.resample(frame, region: region, to: size)
+            let k = Double(size.width) / Double(region.width)
+            let moved = landmarks.transformed(scale: k, offset: Point2D(x: -Double(region.x) * k, y: -Double(region.y) * k))
+            face = faceChecks.check(photoLike, landmarks: moved)
+        } else {
+            face = faceChecks.check(frame, landmarks: landmarks)
+        }
         results += face?.results ?? []
         if let clothing = sceneChecks.clothing(frame, landmarks: landmarks) { results.append(clothing) }
         return (face?.figures, results)

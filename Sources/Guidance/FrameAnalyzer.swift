@@ -12,7 +12,9 @@ public final class FrameAnalyzer: @unchecked Sendable {
     public let detector: FaceDetector
     /// The checks every frame goes through; their limits are the station's.
     public let checker: ComplianceChecker
-    /// Width of the analysis copy in pixels; frames narrower are used as they are.
+    /// Width of the analysis copy in pixels; frames narrower are used as they are. At 640 a
+    /// seated student in a 1920×1080 frame (a face about 300 px wide) keeps a face of 100 px,
+    /// above the detector's 80-px window.
     public let analysisWidth: Int
     private let tracker: FaceTracker
     /// The last face and when, for the motion.
@@ -21,7 +23,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// - Parameter tracking: how the face is followed on the analysis copy. The smallest face
     ///   kept is 64 px, the boxes dlib gives its smallest finds (its window is 80 px): a face
     ///   too far away for the photo is still found, so the guidance can ask to come closer.
-    public init(detector: FaceDetector, checker: ComplianceChecker = ComplianceChecker(), analysisWidth: Int = 480,
+    public init(detector: FaceDetector, checker: ComplianceChecker = ComplianceChecker(), analysisWidth: Int = 640,
                 tracking: FaceTrackerOptions = FaceTrackerOptions(minimumFaceSize: 64)) {
         self.detector = detector
         self.checker = checker

@@ -169,24 +169,29 @@ public struct CropSolver: Sendable {
 }
 
 extension CropSolver {
-    /// Why no spec photo can be cut for the face with `landmarks` in a frame of `size` (nil:
-    /// a crop is possible): the one framing estimate of the live guidance and the checks.
+    /// How the spec photo would be cut for the face with `landmarks` in a frame of `size`, or
+    /// why it cannot be: the one framing estimate of the live guidance and the checks.
     ///
     /// `headTop` is the top of the hair in frame rows when a person's mask found it; without
     /// one it is put 0.7 brow-to-chin heights above the brows, about where it sits on short
     /// hair. `edgesClear` says, from a mask, whether the person stays clear of the frame's
     /// left and right edges; without one the shoulders are taken to reach 1.4 face widths to
     /// each side of the face centre.
-    public func problem(_ landmarks: FaceLandmarks, frame size: PixelSize, headTop: Double? = nil,
-                        edgesClear: (left: Bool, right: Bool)? = nil) -> FramingProblem? {
+    public func plan(_ landmarks: FaceLandmarks, frame size: PixelSize, headTop: Double? = nil,
+                     edgesClear: (left: Bool, right: Bool)? = nil) -> Result<CropPlan, FramingProblem> {
         let face = FaceGeometry(landmarks)
         let top = headTop ?? face.browTop - 0.7 * (face.chinY - face.browTop)
-        if top < 0 { return .headCutOff }
+        if top < 0 { return .failure(.headCutOff) }
         let reach = 1.4 * face.faceWidth
         let clear = edgesClear ?? (face.centreX - reach > 0, face.centreX + reach < Double(size.width))
-        let input = FramingInput(face: face, headTop: top, frameWidth: Double(size.width), frameHeight: Double(size.height),
-                                 leftEdgeClear: clear.left, rightEdgeClear: clear.right)
-        if case let .failure(found) = solve(input) { return found }
+        return solve(FramingInput(face: face, headTop: top, frameWidth: Double(size.width), frameHeight: Double(size.height),
+                                  leftEdgeClear: clear.left, rightEdgeClear: clear.right))
+    }
+
+    /// Why no spec photo can be cut (nil: a crop is possible), by `plan`.
+    public func problem(_ landmarks: FaceLandmarks, frame size: PixelSize, headTop: Double? = nil,
+                        edgesClear: (left: Bool, right: Bool)? = nil) -> FramingProblem? {
+        if case let .failure(found) = plan(landmarks, frame: size, headTop: headTop, edgesClear: edgesClear) { return found }
         return nil
     }
 }
