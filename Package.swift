@@ -147,7 +147,7 @@ let package = Package(
         .target(name: "KioskProgram", path: "Tests/KioskProgram"),
         .target(name: "SettingsCorpus", dependencies: ["KioskConfiguration"], path: "Tests/SettingsCorpus"),
         // Runs the built `kiosk` (a product the test build makes too) over a generated corpus of bad inputs.
-        .testTarget(name: "KioskCommandTests", dependencies: ["KioskProgram", "SettingsCorpus", "KioskConfiguration", "LiveStation", "DataCache"]),
+        .testTarget(name: "KioskCommandTests", dependencies: ["KioskProgram", "SettingsCorpus", "KioskConfiguration", "LiveStation", "DataCache", "StationStore"]),
         // Test tooling: saves sessions in a loop so that StationStoreTests can kill it (SIGKILL) and check the store.
         .target(name: "StoreTestSupport", dependencies: ["StationStore", "Roster", "Fees"], path: "Tests/StoreTestSupport"),
         .executableTarget(name: "kiosk-store-crash-child", dependencies: ["StationStore", "StoreTestSupport"], path: "Tests/StoreCrashChild"),

@@ -134,6 +134,45 @@ let corpusRows: [CorpusRow] = {
         CorpusRow(arguments: ["snapshot", "--format", "TOOLONG", "-o", "out/snap.jpg"], status: 64, says: ["'TOOLONG'", "--format"]),
         CorpusRow(arguments: ["bench", "nosuch"], status: 64, says: ["'nosuch'", "image"]),
     ]
+    rows += [
+        // The record commands (roster import, records, export, purge): roster files that are
+        // not one, a store folder that is a file or not there, a batch the roster lacks, an
+        // export folder that is a file or has files. A refused roster never makes a store
+        // (out/new-store stays absent), and no export folder appears.
+        CorpusRow(arguments: ["roster", "import", "missing.csv"], status: 1, says: ["missing.csv does not exist", "check the name"]),
+        CorpusRow(arguments: ["roster", "import", "garbage.jpg"], status: 1, says: ["garbage.jpg is not UTF-8 text", "CSV UTF-8"]),
+        CorpusRow(arguments: ["roster", "import", "text.jpg"], status: 1, says: ["line 1", "\"hello\" is not known"]),
+        CorpusRow(arguments: ["roster", "import", "folder.jpg"], status: 1, says: ["folder.jpg is a folder", "roster's CSV file"]),
+        CorpusRow(arguments: ["roster", "import", "pipe.jpg"], status: 1, says: ["pipe.jpg is a named pipe (FIFO)"]),
+        CorpusRow(arguments: ["roster", "import", "/dev/zero"], status: 1, says: ["/dev/zero is a device"]),
+        CorpusRow(arguments: ["roster", "import", RecordsCorpus.file("bad-rows.csv"), "--store", "out/new-store"], status: 1,
+                  says: ["2 bad rows, nothing imported", "line 3: the student number \"abc\"", "line 4: id_tail has 2 characters"]),
+        CorpusRow(arguments: ["roster", "import", RecordsCorpus.file("empty.csv"), "--store", "out/new-store"], status: 1,
+                  says: ["the roster file is empty"]),
+        CorpusRow(arguments: ["roster", "import", RecordsCorpus.file("no-header.csv"), "--store", "out/new-store"], status: 1,
+                  says: ["line 1", "is not known"]),
+        CorpusRow(arguments: ["roster", "import", RecordsCorpus.file("good.csv"), "--store", "portrait.jpg"], status: 2,
+                  says: ["portrait.jpg is a file, not a folder"]),
+        CorpusRow(arguments: ["roster", "import"], status: 64, says: ["Missing expected argument '<file>'"]),
+        CorpusRow(arguments: ["records", "list", "--store", "out/no-store"], status: 2,
+                  says: ["no station store in out/no-store", "kiosk roster import"]),
+        CorpusRow(arguments: ["records", "list", "--store", "portrait.jpg"], status: 2, says: ["--store portrait.jpg is a file"]),
+        CorpusRow(arguments: ["records", "show", "NOPE-NOPE", "--store", RecordsCorpus.store("show")], status: 1,
+                  says: ["no session has the receipt code or student number NOPE-NOPE", "kiosk records list"]),
+        CorpusRow(arguments: ["export", "--batch", "1999", "out/export", "--store", RecordsCorpus.store("batch")], status: 1,
+                  says: ["the roster has no batch 1999", "its batches are 2024"]),
+        CorpusRow(arguments: ["export", "--batch", "2024", "out/export", "--store", RecordsCorpus.store("empty-batch")], status: 1,
+                  says: ["batch 2024 has no accepted photo to export", "nothing was written"]),
+        CorpusRow(arguments: ["export", "--batch", "2024", "portrait.jpg", "--store", RecordsCorpus.store("file-target")], status: 2,
+                  says: ["portrait.jpg is not a folder"]),
+        CorpusRow(arguments: ["export", "--batch", "2024", "settings", "--store", RecordsCorpus.store("full-target")], status: 2,
+                  says: ["settings already has files", "--overwrite"]),
+        CorpusRow(arguments: ["export", "--batch", "2024", "out/export", "--store", "out/no-store"], status: 2,
+                  says: ["no station store in out/no-store"]),
+        CorpusRow(arguments: ["export", "out/export"], status: 64, says: ["Missing expected argument '--batch <batch>'"]),
+        CorpusRow(arguments: ["purge", "--store", "out/no-store"], status: 2, says: ["no station store in out/no-store"]),
+        CorpusRow(arguments: ["purge", "--dry-run", "--delete"], status: 64, says: ["--dry-run and --delete exclude each other"]),
+    ]
     return rows
 }()
 
