@@ -62,12 +62,13 @@ public struct ComplianceChecker: Sendable {
                        sceneChecks.framing(landmarks.transformed(scale: scale), frame: full)]
         var face: (figures: FaceFigures, results: [CheckResult])?
         if case let .success(crop) = plan {
-            // The photo's region in `frame`, at half the photo's size: enough for every face
-            // measure (they work on the face scaled to a fixed width).
+            // The photo's region in `frame`, at the photo's size: the face measures scale the
+            // face to a 128-px width (FaceSample), and a face of 180-300 px in the photo is
+            // reduced to it, never enlarged (at half size it was, and read soft).
             let r = crop.sourceRegion(spec)
             let region = PixelRect(x: Int((r.x / scale).rounded()), y: Int((r.y / scale).rounded()),
                                    width: max(1, Int((r.width / scale).rounded())), height: max(1, Int((r.height / scale).rounded())))
-            let size = PixelSize(width: spec.width / 2, height: spec.height / 2)
+            let size = PixelSize(width: spec.width, height: spec.height)
             let photoLike = Resampler.resample(frame, region: region, to: size)
             let k = Double(size.width) / Double(region.width)
             let moved = landmarks.transformed(scale: k, offset: Point2D(x: -Double(region.x) * k, y: -Double(region.y) * k))

@@ -120,12 +120,11 @@ public struct FaceChecks: Sendable {
 
     /// The light ratio of the two face halves in stops: every skin pixel on the person's right
     /// half is compared with its mirror image on the left half (the mirror fitted to the
-    /// landmarks' symmetric pairs), and the typical log₂ ratio is the midpoint of the
-    /// shortest interval that holds half of them. A lamp to one side moves every pair, so the
-    /// figure grows with the imbalance; what differs between the halves for another reason
-    /// (hair over one cheek, a hand, a shadow of the glasses) moves only some pairs and lies
-    /// outside that interval. Symmetric features (a beard, spectacle frames) pair with
-    /// themselves and change nothing.
+    /// landmarks' symmetric pairs), and the figure is the median log₂ ratio. A lamp to one
+    /// side moves every pair, so the figure grows with the imbalance on any skin; what
+    /// differs between the halves for another reason (hair over one cheek, a hand, a shadow
+    /// of the glasses) moves only some pairs, which the median weighs no more than their
+    /// number. Symmetric features (a beard, spectacle frames) pair with themselves.
     private func lightBalance(_ sample: FaceSample, skin: RegionMask) -> Double {
         guard let mirror = FaceRegions.mirror(sample.landmarks) else { return 0 }
         let smooth = sample.rgb.gaussianBlurred(sigma: 1.5).lab()
@@ -144,7 +143,7 @@ public struct FaceChecks: Sendable {
                 ratios.append(Float(log2(max(1e-4, left) / max(1e-4, right))))
             }
         }
-        return shorthMidpoint(ratios)
+        return median(ratios)
     }
 
     /// Skin pixels that are much brighter than the skin's median and whiter than its colour:
@@ -216,33 +215,46 @@ public struct FaceChecks: Sendable {
         return Double(red) / Double(max(1, total))
     }
 
-    /// How much of the inner face's edge contrast survives a further blur, in the worse of
-    /// the two directions: the no-reference measure of Crété-Roffet et al. ("The blur
-    /// effect", 2007). A sharp face loses much of its neighbour differences when blurred
-    /// again; an already blurred one hardly changes. Each direction separately, so that a
-    /// horizontal motion smear shows although vertical detail is intact. Self-normalising:
+    /// How much of the inner face's edge contrast a further blur removes, in the worst of
+    /// four directions: the no-reference measure of Crété-Roffet et al. ("The blur effect",
+    /// 2007). A sharp face loses much of its neighbour differences when blurred again; an
+    /// already blurred one hardly changes. Each direction separately (across, down, both
+    /// diagonals), so that a motion smear shows although detail across it is intact. Self-normalising:
     /// skin tone, exposure and contrast cancel in the ratio. 1 is sharp, 0 fully blurred.
     /// At the sample's 128-pixel face width: a slight defocus (a blur of under 1 % of the
     /// face width) is lost when the face is reduced further (64 pixels read it as sharp).
     private func sharpness(_ sample: FaceSample) -> Double {
         let gray = sample.rgb.grayscale()
-        let blurred = gray.gaussianBlurred(sigma: 1)
-        let region = RegionMask.polygon(FaceRegions.features(sample.landmarks), width: gray.width, height: gray.height)
-        var total = [0.0, 0.0], kept = [0.0, 0.0]
+        let w = gray.width, h = gray.height
+        var values = [Float](repeating: 0, count: w * h)
         gray.withUnsafeRows { p, stride in
-            blurred.withUnsafeRows { q, qs in
-                region.forEach { x, y in
-                    guard x > 0, y > 0 else { return }
-                    for (d, steps) in [(1, 1), (stride, qs)].enumerated() {
-                        let original = abs(Double(Int(p[y * stride + x]) - Int(p[y * stride + x - steps.0])))
-                        let again = abs(Double(Int(q[y * qs + x]) - Int(q[y * qs + x - steps.1])))
-                        total[d] += original
-                        kept[d] += max(0, original - again)
-                    }
-                }
-            }
+            for y in 0..<h { for x in 0..<w { values[y * w + x] = Float(p[y * stride + x]) } }
         }
-        guard total[0] > 0, total[1] > 0 else { return 0 }
-        return min(kept[0] / total[0], kept[1] / total[1])
+        let region = RegionMask.polygon(FaceRegions.features(sample.landmarks), width: w, height: h)
+        // Along each direction (across, down and both diagonals) the image is blurred again
+        // along that direction only, so a smear in one direction shows in that direction.
+        let weights: [Float] = (-3...3).map { Float(exp(-Double($0 * $0) / 2)) }
+        let norm = weights.reduce(0, +)
+        var worst = 1.0
+        for (dx, dy) in [(1, 0), (0, 1), (1, 1), (1, -1)] {
+            func at(_ x: Int, _ y: Int) -> Float {
+                values[min(h - 1, max(0, y)) * w + min(w - 1, max(0, x))]
+            }
+            func again(_ x: Int, _ y: Int) -> Float {
+                var sum: Float = 0
+                for (k, weight) in zip(-3...3, weights) { sum += weight * at(x + k * dx, y + k * dy) }
+                return sum / norm
+            }
+            var total = 0.0, kept = 0.0
+            region.forEach { x, y in
+                let original = Double(abs(at(x, y) - at(x - dx, y - dy)))
+                let reblurred = Double(abs(again(x, y) - again(x - dx, y - dy)))
+                total += original
+                kept += max(0, original - reblurred)
+            }
+            guard total > 0 else { return 0 }
+            worst = min(worst, kept / total)
+        }
+        return worst
     }
 }

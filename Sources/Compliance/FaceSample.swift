@@ -249,18 +249,6 @@ struct AffineMap {
     }
 }
 
-/// The midpoint of the shortest interval that holds half of `values` (the shorth): a
-/// location that outliers on one side, up to half of the values, do not move. 0 for fewer
-/// than 10 values.
-func shorthMidpoint(_ values: [Float]) -> Double {
-    guard values.count >= 10 else { return 0 }
-    let v = values.sorted()
-    let half = v.count / 2
-    var best = 0
-    for i in 0..<(v.count - half) where v[i + half] - v[i] < v[best + half] - v[best] { best = i }
-    return Double(v[best] + v[best + half]) / 2
-}
-
 /// Luminance Y (0…1) of a CIE L* value.
 func luminance(lightness l: Double) -> Double {
     let f = (l + 16) / 116

@@ -4,8 +4,8 @@ import Foundation
 import ImageKit
 
 /// Runs the per-frame compliance checks on labelled frames, as the station runs them on a
-/// camera frame (detect the faces, pick the person, `frameChecks` at the frame's full
-/// resolution), and counts per defect kind and strength how often they fail (a catch), only
+/// camera frame (detect the faces, pick the person, `frameCheck` at the frame's full
+/// resolution: the face measured in the photo's crop at the photo's size), and counts per defect kind and strength how often they fail (a catch), only
 /// warn (the photo would still be accepted) or pass.
 public struct ComplianceEvaluation: Sendable {
     /// One checked frame.
@@ -16,7 +16,9 @@ public struct ComplianceEvaluation: Sendable {
         public var kind: String?
         public var strength: Double?
         public var label: ComplianceSet.Label
-        /// Nil when no face was found: the station refuses the frame.
+        /// False when no face was found: the station refuses the frame.
+        public var faceFound: Bool
+        /// The face checks' figures (nil without a face, or a face outside the frame).
         public var figures: FaceFigures?
         public var results: [CheckResult]
         /// The checks whose failure is this source's own fault (not counted as a false alarm).
@@ -55,11 +57,11 @@ public struct ComplianceEvaluation: Sendable {
             var figures: FaceFigures?
             var results: [CheckResult] = []
             if let main = checker.mainFace(faces) {
-                results = checker.frameChecks(frame, landmarks: main.landmarks, faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
-                figures = FaceChecks(limits: checker.limits).figures(frame, landmarks: main.landmarks)
+                (figures, results) = checker.frameCheck(frame, landmarks: main.landmarks,
+                                                        faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
             }
             let outcome = Outcome(name: c.name, split: c.split, source: c.source, kind: c.kind, strength: c.strength,
-                                  label: c.label, figures: figures, results: results,
+                                  label: c.label, faceFound: !results.isEmpty, figures: figures, results: results,
                                   natural: (set.naturalDefects[c.source] ?? [:]).keys.sorted())
             progress(outcome)
             return outcome
@@ -68,7 +70,7 @@ public struct ComplianceEvaluation: Sendable {
 
     /// How `outcome`'s defect fared.
     public static func fate(_ outcome: Outcome) -> Catch {
-        guard let kind = outcome.kind, outcome.figures != nil else { return .caught }
+        guard let kind = outcome.kind, outcome.faceFound else { return .caught }
         let checks = targets[kind] ?? []
         let verdicts = checks.compactMap(outcome.verdict)
         return verdicts.contains(.fail) ? .caught : verdicts.contains(.warn) ? .warned : .passed
@@ -76,7 +78,7 @@ public struct ComplianceEvaluation: Sendable {
 
     /// The checks that fail a clean frame for no fault of its source (false alarms).
     public static func falseAlarms(_ outcome: Outcome) -> [CheckID] {
-        guard outcome.figures != nil else { return [.oneFace] }
+        guard outcome.faceFound else { return [.oneFace] }
         return outcome.results.filter { $0.verdict == .fail && !outcome.natural.contains($0.id) }.map(\.id)
     }
 }

@@ -74,7 +74,7 @@ struct ChecksCommand: ParsableCommand {
     static func line(_ o: ComplianceEvaluation.Outcome) -> String {
         let what = o.kind.map { "\($0) \(o.strength.map { String($0) } ?? "") \(o.label.rawValue): \(ComplianceEvaluation.fate(o).rawValue)" }
             ?? "clean: " + (ComplianceEvaluation.falseAlarms(o).isEmpty ? "ok" : "FAILED " + ComplianceEvaluation.falseAlarms(o).map(\.rawValue).joined(separator: ","))
-        guard let f = o.figures else { return "\(o.name) \(what) (no face)" }
+        guard let f = o.figures else { return "\(o.name) \(what) (\(o.faceFound ? "face outside the frame" : "no face"))" }
         return String(format: "%@ %@ | roll %.1f light %.2f exposure %.1f sharp %.3f", o.name, what, f.roll, f.lightBalance,
                       f.skinLightness, f.sharpness)
     }

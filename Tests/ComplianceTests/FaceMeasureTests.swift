@@ -49,19 +49,16 @@ struct FaceMeasureTests {
     func lightBalanceGrowsWithTheLightRatio(_ name: String) throws {
         let (image, landmarks) = try Self.face(name)
         let checks = FaceChecks()
-        var previous = -Double.infinity
+        var figures: [Double] = []
         for dim in [0.0, 0.15, 0.3, 0.45, 0.6] {
             let lit = Self.sideLight(image, landmarks: landmarks, dim: dim)
             let balance = try #require(checks.figures(lit, landmarks: landmarks)).lightBalance
-            #expect(balance > previous + 0.05, "\(name): \(balance) at \(dim) after \(previous)")
-            previous = balance
+            #expect(balance > (figures.last ?? -.infinity) + 0.05, "\(name): \(balance) at \(dim) after \(figures)")
+            figures.append(balance)
         }
-        // 60 % less light on one side is a yin-yang face on every person, and the darker
-        // side (the person's right) is the one named.
-        let result = try #require(checks.check(Self.sideLight(image, landmarks: landmarks, dim: 0.6), landmarks: landmarks))
-        let light = try #require(result.results.first { $0.id == .evenLight })
-        #expect(light.verdict == .fail, "\(name): \(light.value ?? 0)")
-        #expect(light.hint?.english.contains("right cheek") == true)
+        // Taking 60 % of the light from one cheek moves the figure by more than the fail limit,
+        // whatever light the photo had (RealPhotoTests pins the side the hint names).
+        #expect(figures[4] - figures[0] > ComplianceLimits.standard.lightImbalance.fail, "\(name): \(figures)")
     }
 
     /// Hair over the outer part of one cheek in even light: only some mirrored pairs see it,
@@ -114,15 +111,8 @@ struct FaceMeasureTests {
     }
 }
 
-/// The robust location the light balance uses.
-struct ShorthTests {
-    @Test func outliersOnOneSideDoNotMoveIt() {
-        let cluster = (0..<60).map { Float(0.5) + Float($0 % 7) * 0.01 }
-        let outliers = (0..<40).map { Float(2) + Float($0) * 0.05 }
-        #expect(abs(shorthMidpoint(cluster + outliers) - 0.53) < 0.03)
-        #expect(shorthMidpoint([1, 2, 3]) == 0)
-    }
-
+/// The mirror the light balance pairs skin points with.
+struct MirrorTests {
     @Test func mirrorOfASymmetricFaceSwapsItsSides() throws {
         let points = (0..<68).map { (i: Int) -> Point2D in
             let x = Double(i % 17) * 3, y = Double(i / 17) * 5 + Double(i % 3)
