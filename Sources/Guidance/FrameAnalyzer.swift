@@ -7,7 +7,7 @@ import PhotoStandard
 /// Measures one frame after another on a reduced copy: the person and who else is in view,
 /// followed by FaceKit's `FaceTracker` under the one rule (`PeopleRule`); the compliance
 /// checks of the frame with their figures (`ComplianceChecker.frameCheck`: pose, eyes, mouth,
-/// light, exposure, focus, people, framing); and how fast the face moves.
+/// light, exposure, people, framing and the rest); and how fast the face moves.
 public final class FrameAnalyzer: @unchecked Sendable {
     public let detector: FaceDetector
     /// The checks every frame goes through; their limits are the station's.

@@ -16,13 +16,12 @@ public struct GuidanceThreshold: Hashable, Sendable {
         self.exit = exit
     }
 
-    /// The guidance for a compliance limit: it starts asking where the check starts to warn
-    /// and stops `margin` of the warn-to-fail distance inside that, so it asks before the
-    /// check fails and a photo it lets through sits inside the warn value.
-    public init(inside limit: Limit, margin: Double) {
-        let band = abs(limit.fail - limit.warn)
-        self.init(side: limit.side, enter: limit.warn,
-                  exit: limit.side == .atMost ? limit.warn - margin * band : limit.warn + margin * band)
+    /// The guidance for a compliance limit: it starts asking `entry` of the way from the
+    /// check's warn value to its fail value (0: at the warn value) and stops only back at the
+    /// warn value, so it asks before the check fails.
+    public init(inside limit: Limit, entry: Double) {
+        let band = limit.fail - limit.warn
+        self.init(side: limit.side, enter: limit.warn + entry * band, exit: limit.warn)
     }
 
     /// Whether `value` is a problem, given whether it was one on the previous frame.
@@ -49,15 +48,20 @@ public struct GuidanceThresholds: Hashable, Sendable {
     /// Median L* of the face skin, too dark and too bright.
     public var dark: GuidanceThreshold
     public var bright: GuidanceThreshold
-    /// The focus measure of the checks.
-    public var sharpness: GuidanceThreshold
     /// Landmark speed in inter-eye distances per second.
     public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
 
-    /// The thresholds inside `limits`, stopping `margin` of each warn-to-fail band inside the
-    /// warn value.
-    public init(limits: ComplianceLimits = .standard, margin: Double = 0.25) {
-        func inside(_ limit: Limit) -> GuidanceThreshold { GuidanceThreshold(inside: limit, margin: margin) }
+    /// The thresholds inside `limits`: asking from `entry` of each warn-to-fail band, until the
+    /// measure is back at the warn value.
+    ///
+    /// Halfway by default: measured on the analysis copy, the figures of a face that gives a
+    /// passing photo scatter around the warn values (a yaw of 9–11° where the photo reads
+    /// under 10°), so asking from the warn value stopped such students; the point was chosen on
+    /// the shared station frames and the matte set's calibration half, where halfway lets no
+    /// photo through that fails a check the guidance judges (docs/guidance.md, `kiosk-eval
+    /// agreement`).
+    public init(limits: ComplianceLimits = .standard, entry: Double = 0.5) {
+        func inside(_ limit: Limit) -> GuidanceThreshold { GuidanceThreshold(inside: limit, entry: entry) }
         roll = inside(limits.roll)
         yaw = inside(limits.yaw)
         pitch = inside(limits.pitch)
@@ -66,7 +70,6 @@ public struct GuidanceThresholds: Hashable, Sendable {
         light = inside(limits.lightImbalance)
         dark = inside(limits.faceDarkness)
         bright = inside(limits.faceBrightness)
-        sharpness = inside(limits.sharpness)
     }
 
     /// The threshold the guidance holds each covered check to, with the compliance limit it
@@ -74,7 +77,7 @@ public struct GuidanceThresholds: Hashable, Sendable {
     public func covered(by limits: ComplianceLimits) -> [(check: CheckID, guidance: GuidanceThreshold, limit: Limit)] {
         [(.roll, roll, limits.roll), (.yaw, yaw, limits.yaw), (.pitch, pitch, limits.pitch), (.eyesOpen, eyes, limits.eyeOpening),
          (.mouthClosed, mouth, limits.mouthOpening), (.evenLight, light, limits.lightImbalance),
-         (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness), (.sharpness, sharpness, limits.sharpness)]
+         (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness)]
     }
 }
 
@@ -177,14 +180,19 @@ public struct GuidanceEngine: Sendable {
             holds(.unevenLight(darkSide: Self.darkSide(f)), abs(f.lightBalance), thresholds.light)
             holds(.tooDark, f.skinLightness, thresholds.dark)
             holds(.tooBright, f.skinLightness, thresholds.bright)
-            holds(.outOfFocus, f.sharpness, thresholds.sharpness)
         }
-        for check in m.checks where check.verdict == .fail {
+        for check in m.checks where check.verdict == .fail && !Self.notJudgedLive.contains(check.id) {
             found.insert(issue(for: check, in: m))
         }
         if let motion = m.motion { holds(.moving, motion, thresholds.motion) }
         return found
     }
+
+    /// The checks whose figures on the analysis copy do not predict the photo's: focus. The
+    /// copy is a third of a 1920-px frame's resolution, and the photo is made from the full
+    /// frame; on the shared station frames and the matte set the copy failed the focus check
+    /// on 99 of 258 frames, almost all of whose photos were sharp. Blur is judged on the photo.
+    static let notJudgedLive: Set<CheckID> = [.sharpness]
 
     /// The darker cheek: the figures' balance is positive when the person's right cheek is.
     static func darkSide(_ f: FaceFigures) -> BodySide { f.lightBalance > 0 ? .right : .left }
@@ -204,7 +212,6 @@ public struct GuidanceEngine: Sendable {
         case .exposure:
             let middle = (thresholds.dark.enter + thresholds.bright.enter) / 2
             return (f?.skinLightness ?? middle) < middle ? .tooDark : .tooBright
-        case .sharpness: return .outOfFocus
         default:
             return .otherCheck(check.id, Instruction(chinese: check.hint?.chinese ?? check.clause,
                                                      english: check.hint?.english ?? check.clause))

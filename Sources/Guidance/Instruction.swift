@@ -25,7 +25,6 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
     case tooBright
     case eyesClosed
     case mouthOpen
-    case outOfFocus
     /// Another frame check that fails (clothing, glare, red eye …), said with its own hint.
     case otherCheck(CheckID, Instruction)
     case moving
@@ -43,7 +42,6 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .tooBright: 32
         case .eyesClosed: 40
         case .mouthOpen: 41
-        case .outOfFocus: 42
         case let .otherCheck(id, _): 43 + (CheckID.allCases.firstIndex(of: id) ?? 0)
         case .moving: 100
         }
@@ -78,8 +76,6 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
             Instruction(chinese: "请睁开眼睛", english: "Please open your eyes")
         case .mouthOpen:
             Instruction(chinese: "请闭上嘴", english: "Please close your lips")
-        case .outOfFocus:
-            Instruction(chinese: "画面模糊：请保持不动，让镜头对焦", english: "The picture is blurred: hold still and let the camera focus")
         case let .otherCheck(_, instruction):
             instruction
         case .moving:
@@ -95,7 +91,6 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .unevenLight, .tooDark, .tooBright: .light
         case .eyesClosed: .eyes
         case .mouthOpen: .mouth
-        case .outOfFocus: .focus
         case .otherCheck(.redEye, _): .eyes
         case .otherCheck(.clothingColour, _): .clothing
         case .otherCheck: .light
@@ -106,7 +101,7 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
 
 /// The groups shown in the row of check marks.
 public enum CheckGroup: String, Sendable, CaseIterable, Hashable {
-    case framing, pose, light, eyes, mouth, focus, clothing, still
+    case framing, pose, light, eyes, mouth, clothing, still
 
     public var label: Instruction {
         switch self {
@@ -115,7 +110,6 @@ public enum CheckGroup: String, Sendable, CaseIterable, Hashable {
         case .light: Instruction(chinese: "光线", english: "Light")
         case .eyes: Instruction(chinese: "睁眼", english: "Eyes")
         case .mouth: Instruction(chinese: "闭嘴", english: "Lips")
-        case .focus: Instruction(chinese: "清晰", english: "Sharp")
         case .clothing: Instruction(chinese: "衣服", english: "Clothes")
         case .still: Instruction(chinese: "静止", english: "Still")
         }

@@ -72,8 +72,8 @@ public struct LiveSession {
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
-        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON), the
-        /// files saved beside it.
+        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON, ending
+        /// in a newline as `kiosk check --json` prints it), the files saved beside it.
         var sourceFile: [UInt8] = []
         var reportFile: Data = Data()
         /// What must change: the hints of the failed checks, or why no photo could be made.
@@ -222,7 +222,7 @@ public struct LiveSession {
                                                                   detector: detector,
                                                                   standardizer: Standardizer(spec: options.spec, network: options.network))
             review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: try SourceFrameFile.png(best.image),
-                            reportFile: try report.json(),
+                            reportFile: try report.json() + Data("\n".utf8),
                             problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,
                             warnings: report.warnings.map(Self.instruction), plate: plate)

@@ -88,10 +88,10 @@ struct GuidanceEngineTests {
         #expect(after.issue == .headTilted)
     }
 
-    @Test("a tilt past the warn value is asked for until it is back a margin inside it")
+    @Test("a tilt past the entry value is asked for until it is back at the warn value")
     func thresholdHysteresis() throws {
-        let roll = ComplianceLimits.standard.roll
-        let enter = roll.warn + 0.5, between = roll.warn - 0.1, inside = GuidanceThresholds().roll.exit - 0.2
+        let roll = ComplianceLimits.standard.roll, threshold = GuidanceThresholds().roll
+        let enter = threshold.enter + 0.3, between = (threshold.enter + roll.warn) / 2, inside = roll.warn - 0.2
         var engine = GuidanceEngine()
         #expect(try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0) { $0.roll = enter } }.issue == .headTilted)
         #expect(try run(&engine, from: 1.5, seconds: 1.5) { try measures(at: $0) { $0.roll = between } }.issue == .headTilted)
@@ -104,7 +104,7 @@ struct GuidanceEngineTests {
     func thresholdsInsideComplianceLimits() {
         let limits = ComplianceLimits.standard
         let covered = GuidanceThresholds(limits: limits).covered(by: limits)
-        #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure, .sharpness])
+        #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure])
         for (check, guidance, limit) in covered {
             #expect(guidance.side == limit.side, "\(check.rawValue)")
             // Asked for before the check fails, and let go only inside the point where it starts.
@@ -136,7 +136,6 @@ struct GuidanceEngineTests {
             (.mouthOpen, 0, { $0.mouthOpening = limits.mouthOpening.fail + 0.05 }),
             (.tooDark, 0, { $0.skinLightness = limits.faceDarkness.fail - 5 }),
             (.tooBright, 0, { $0.skinLightness = limits.faceBrightness.fail + 5 }),
-            (.outOfFocus, 0, { $0.sharpness = limits.sharpness.fail / 2 }),
             (.moving, 2, { _ in }),
             (.turnedAway, 0, { $0.yaw = 30 }),
         ]
@@ -145,6 +144,19 @@ struct GuidanceEngineTests {
             let out = try run(&engine, from: 0, seconds: 1.5) { try measures(at: $0, motion: motion, change) }
             #expect(out.issue == expected)
         }
+    }
+
+    @Test("focus is judged on the photo, not on the reduced analysis copy")
+    func focusIsNotJudgedLive() throws {
+        var engine = GuidanceEngine()
+        let soft = try measures(at: 0) { $0.sharpness = ComplianceLimits.standard.sharpness.fail / 2 }
+        #expect(soft.checks.contains { $0.id == .sharpness && $0.verdict == .fail })
+        let out = try run(&engine, from: 0, seconds: 1.5) { t in
+            var m = soft
+            m.time = t
+            return m
+        }
+        #expect(out.issue == nil)
     }
 
     @Test("a steady good pose leads to a countdown from 3 and one capture; retake starts over")

@@ -60,11 +60,12 @@ struct LiveSessionReviewTests {
         let photo = URL(fileURLWithPath: saved)
         let base = photo.deletingPathExtension()
         let frame = base.appendingPathExtension("frame.png"), report = base.appendingPathExtension("report.json")
-        // What `kiosk check PHOTO --source FRAME --json` computes, on the files as saved.
+        // What `kiosk check PHOTO --source FRAME --json` prints (the JSON and a newline), on the
+        // files as saved.
         let again = try ComplianceChecker().check(photo: [UInt8](try Data(contentsOf: photo)), detector: FaceDetector(),
                                                   source: try ImageFile.read(frame))
         let savedReport = try Data(contentsOf: report)
-        #expect(try again.json() == savedReport)
+        #expect(try again.json() + Data("\n".utf8) == savedReport)
         #expect(String(decoding: savedReport, as: UTF8.self).contains("\"verdict\""))
         // The frame is the camera's, losslessly: the replayed JPEG's pixels.
         #expect(try ImageFile.read(frame) == ImageFile.read(stationFrames.appendingPathComponent("fr_obama3__clean_a.jpg")))
