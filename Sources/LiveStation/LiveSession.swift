@@ -387,9 +387,9 @@ public struct LiveSession {
             // A reviewer may reject what only warns: the student or operator reads it and decides.
             let count = review.warnings.count
             verdict = Instruction(
-                chinese: "照片有\(count)项需确认：\(warning.chinese) \(review.confirmationAsked ? "回车不能确认此照片，" : "")确认接受请按 Y，重拍请按 R",
-                english: "\(count) point(s) to confirm: \(warning.english) \(review.confirmationAsked ? "Enter cannot accept this photo. " : "")"
-                    + "Press Y to accept it as it is, R to retake")
+                chinese: "照片有\(count)项需确认：\(warning.chinese) \(review.confirmationAsked ? "回车不能确认，" : "")按 Y 接受，按 R 重拍",
+                english: "\(count) to confirm: \(warning.english) \(review.confirmationAsked ? "Enter cannot accept it; " : "")"
+                    + "Y accepts it as it is, R retakes")
         } else {
             verdict = Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
         }
