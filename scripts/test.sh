@@ -36,6 +36,17 @@ else
     status=1
 fi
 
+# The live guidance against the capture's checks on the same frames: held still in front of
+# the live analysis, does the guidance capture a photo that fails, or block one that passes?
+# Counts per set and split pinned in scripts/guidance-eval/limits.json (release build, as above).
+echo "== guidance agreement (kiosk-eval agreement, release)"
+if [ -x .build/release/kiosk-eval ]; then
+    .build/release/kiosk-eval agreement --limits scripts/guidance-eval/limits.json || status=1
+else
+    echo "!! FAILED: no release kiosk-eval for the guidance agreement"
+    status=1
+fi
+
 # A test that exits 77 could not run here. On a developer's machine that is a loud skip; under
 # CI=true it fails the run unless scripts/optional-tests.txt lists it with the reason it may be
 # missing, so a CI run cannot go green by skipping what it claims to test.

@@ -1,24 +1,10 @@
 import ImageKit
 
-/// Small measurements on grey images that the analysis and the burst choice share.
+/// The burst's focus measure: which of the burst frames is the sharpest.
 ///
-/// Hand-written loops: they run over a face-sized region (a few thousand pixels at analysis
-/// size), where a call into OpenCV would cost more in copying the region than the sums.
+/// A hand-written loop over the face's region only, where a call into OpenCV would first copy
+/// the region.
 public enum ImageMeasures {
-    /// Mean grey level inside `rect` (clipped to the image); nil for an empty region.
-    public static func mean(_ gray: GrayImage, in rect: PixelRect) -> Double? {
-        let r = rect.intersection(gray.bounds)
-        guard !r.isEmpty else { return nil }
-        var sum = 0
-        gray.withUnsafeRows { p, stride in
-            for y in r.y..<r.maxY {
-                let row = p + y * stride
-                for x in r.x..<r.maxX { sum += Int(row[x]) }
-            }
-        }
-        return Double(sum) / Double(r.width * r.height)
-    }
-
     /// Variance of the 4-neighbour Laplacian inside `rect` (a standard focus measure: blur
     /// and motion blur remove the fine detail it responds to).
     public static func laplacianVariance(_ gray: GrayImage, in rect: PixelRect) -> Double {
