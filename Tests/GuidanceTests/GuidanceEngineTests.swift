@@ -146,6 +146,11 @@ struct GuidanceEngineTests {
         }
     }
 
+    @Test("the one rule for the person, as the standardiser's callers use it by default, has the checks' settings")
+    func peopleRuleDefaultsAreTheChecks() {
+        #expect(PeopleRule() == ComplianceChecker().people)
+    }
+
     @Test("focus is judged on the photo, not on the reduced analysis copy")
     func focusIsNotJudgedLive() throws {
         var engine = GuidanceEngine()
