@@ -93,7 +93,9 @@ fi
 # rebuilds and an unchanged one costs nothing.
 matte_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/matte-eval"
 matte_stamp="matte-eval $(cat "$matte_src"/*.py "$matte_src/requirements.txt" | sha256sum | cut -c1-16)"
-if [ "$(cat "$cache/matte-eval/.complete" 2>/dev/null)" != "$matte_stamp" ]; then
+
+# The Python environment both set builders run in, made once per requirements file.
+ensure_venv() {
     venv="$cache/venv"
     req_stamp=$(sha256sum < "$matte_src/requirements.txt" | cut -c1-16)
     if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$req_stamp" ]; then
@@ -105,16 +107,26 @@ if [ "$(cat "$cache/matte-eval/.complete" 2>/dev/null)" != "$matte_stamp" ]; the
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$matte_src/requirements.txt" >&2
         echo "$req_stamp" > "$venv/.requirements"
     fi
-    say "building the matte evaluation set (a few minutes)"
-    rm -f "$cache/matte-eval/.complete"
-    log="$cache/matte-eval.log"
+}
+
+# build_set NAME BUILDER STAMP WHAT: runs BUILDER into $cache/NAME unless its .complete holds
+# STAMP; the set is marked complete only when the builder succeeded.
+build_set() {
+    local name=$1 builder=$2 stamp=$3 what=$4
+    [ "$(cat "$cache/$name/.complete" 2>/dev/null)" = "$stamp" ] && return 0
+    ensure_venv
+    say "building the $what"
+    rm -f "$cache/$name/.complete"
+    local log="$cache/$name.log"
     if [ "$quiet" = "--quiet" ]; then
-        "$venv/bin/python" "$matte_src/make_set.py" --cache "$cache" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+        "$cache/venv/bin/python" "$builder" --cache "$cache" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
     else
-        "$venv/bin/python" "$matte_src/make_set.py" --cache "$cache" 2>&1 | tee "$log" >&2
+        "$cache/venv/bin/python" "$builder" --cache "$cache" 2>&1 | tee "$log" >&2
     fi
-    echo "$matte_stamp" > "$cache/matte-eval/.complete"
-fi
+    echo "$stamp" > "$cache/$name/.complete"
+}
+
+build_set matte-eval "$matte_src/make_set.py" "$matte_stamp" "matte evaluation set (a few minutes)"
 
 # The compliance evaluation set (scripts/compliance-eval/make_set.py): portrait windows of the
 # matte set's clean frames with defects made in linear light (disc defocus, line motion, exposure
@@ -123,16 +135,6 @@ fi
 # when the builder or the matte set changes.
 compliance_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/compliance-eval"
 compliance_stamp="compliance-eval $(cat "$compliance_src"/make_set.py "$matte_src/requirements.txt" | sha256sum | cut -c1-16) $matte_stamp"
-if [ "$(cat "$cache/compliance-eval/.complete" 2>/dev/null)" != "$compliance_stamp" ]; then
-    say "building the compliance evaluation set (about two minutes)"
-    rm -f "$cache/compliance-eval/.complete"
-    log="$cache/compliance-eval.log"
-    if [ "$quiet" = "--quiet" ]; then
-        "$cache/venv/bin/python" "$compliance_src/make_set.py" --cache "$cache" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-    else
-        "$cache/venv/bin/python" "$compliance_src/make_set.py" --cache "$cache" 2>&1 | tee "$log" >&2
-    fi
-    echo "$compliance_stamp" > "$cache/compliance-eval/.complete"
-fi
+build_set compliance-eval "$compliance_src/make_set.py" "$compliance_stamp" "compliance evaluation set (about two minutes)"
 
 say "ready in $cache: $(ls "$cache/faces" | wc -l) face photos, astronaut.png, $(ls "$cache/models" | wc -l) models, $(ls "$cache/matte-eval" | grep -c '\.alpha\.png$') matte cases, $(ls "$cache/compliance-eval" | grep -c '\.jpg$') compliance frames"

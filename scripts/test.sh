@@ -14,38 +14,32 @@ swift build --build-tests -j "$jobs" || exit 1
 echo "== swift test"
 swift test --skip-build || status=1
 
+# The evaluations run the release build of kiosk-eval (the debug one takes ten times longer);
+# each compares its figures with the limits pinned in its file and fails the run when one breaks.
+echo "== release build of kiosk-eval"
+evaluations=yes
+swift build -c release -j "$jobs" --product kiosk-eval || { echo "!! FAILED: the release build of kiosk-eval"; status=1; evaluations=no; }
+evaluate() {
+    local what=$1; shift
+    echo "== $what (kiosk-eval $*)"
+    [ $evaluations = yes ] || { echo "!! FAILED: $what did not run (no release kiosk-eval)"; status=1; return; }
+    .build/release/kiosk-eval "$@" || status=1
+}
+
 # The standard photo against truth that does not come from our code: every frame of the
 # project's matte set and of the shared station frames, with and without the plate, scored
-# against the alpha each frame was made with. Release build: the debug one takes ten times longer.
-echo "== matte evaluation (kiosk-eval matte, release)"
-if swift build -c release -j "$jobs" --product kiosk-eval; then
-    .build/release/kiosk-eval matte --limits scripts/matte-eval/limits.json || status=1
-else
-    echo "!! FAILED: the release build of kiosk-eval"
-    status=1
-fi
+# against the alpha each frame was made with.
+evaluate "matte evaluation" matte --limits scripts/matte-eval/limits.json
 
 # The compliance checks against defects made outside the Swift code with other physics than the
 # detectors look for (scripts/compliance-eval/make_set.py), and the shared station frames: per
 # defect kind and strength caught / warned / passed and the clean frames failed, pinned per split.
-echo "== compliance evaluation (kiosk-eval checks, release)"
-if [ -x .build/release/kiosk-eval ]; then
-    .build/release/kiosk-eval checks --limits scripts/compliance-eval/limits.json || status=1
-else
-    echo "!! FAILED: no release build of kiosk-eval"
-    status=1
-fi
+evaluate "compliance evaluation" checks --limits scripts/compliance-eval/limits.json
 
 # The live guidance against the capture's checks on the same frames: held still in front of
 # the live analysis, does the guidance capture a photo that fails, or block one that passes?
-# Counts per set and split pinned in scripts/guidance-eval/limits.json (release build, as above).
-echo "== guidance agreement (kiosk-eval agreement, release)"
-if [ -x .build/release/kiosk-eval ]; then
-    .build/release/kiosk-eval agreement --limits scripts/guidance-eval/limits.json || status=1
-else
-    echo "!! FAILED: no release kiosk-eval for the guidance agreement"
-    status=1
-fi
+# Counts per set and split pinned in scripts/guidance-eval/limits.json.
+evaluate "guidance agreement" agreement --limits scripts/guidance-eval/limits.json
 
 # A test that exits 77 could not run here. On a developer's machine that is a loud skip; under
 # CI=true it fails the run unless scripts/optional-tests.txt lists it with the reason it may be
