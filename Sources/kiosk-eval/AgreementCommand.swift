@@ -21,42 +21,25 @@ struct AgreementCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Evaluation set folders (default: the project's set in the test-data cache, then the shared station frames).")
-    var sets: [String] = []
-
-    @Option(help: "A JSON file of limits per set and split (scripts/guidance-eval/limits.json): exit 1 when a count breaks one.")
-    var limits: String?
-
-    @Option(help: "Only cases whose name contains this text.")
-    var only: String?
-
-    @Option(help: "Write every outcome as JSON to this file.")
-    var json: String?
-
-    @Option(help: "The person network for frames without a plate (ONNX), or `none` for grabCut alone (default: u2netp.onnx in the data cache's models/).")
-    var network: String?
+    @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var person: NetworkOption
 
     @Option(help: "Frames evaluated at once (default: the number of processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        let folders = sets.isEmpty ? [DataCache.standard.matteEvaluation, DataCache.stationFrames]
-            : sets.map { URL(fileURLWithPath: $0) }
+        let folders = evaluation.folders(default: [DataCache.standard.matteEvaluation, DataCache.stationFrames])
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
-        let networkFile = network == "none" ? nil
-            : network.map { URL(fileURLWithPath: $0) } ?? PersonNetwork.defaultFile(models: DataCache.standard.models)
         let workers = try (0..<jobs).map { _ in
-            var standardizer = Standardizer()
-            standardizer.segmenter.network = try networkFile.map { try PersonNetwork(file: $0) }
-            return GuidanceAgreement(detector: try FaceDetector(), standardizer: standardizer, checker: ComplianceChecker())
+            GuidanceAgreement(detector: try FaceDetector(), standardizer: try person.standardizer(), checker: ComplianceChecker())
         }
-        let pinned = try limits.map { try JSONDecoder().decode(AgreementLimits.File.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let pinned = try evaluation.pinned(AgreementLimits.File.self)
         var broken: [String] = []
         var all: [GuidanceAgreement.Outcome] = []
         var table: [String] = []
         for folder in folders {
             var set = try EvaluationSet(folder: folder)
-            if let only { set.cases = set.cases.filter { $0.name.contains(only) } }
+            set.cases = set.cases.filter { evaluation.includes($0.name) }
             let outcomes = try GuidanceAgreement.run(set, workers: workers) { o in
                 let mark = o.capturesFailure ? "CAPTURES A FAILING PHOTO" : o.falseStop ? "FALSE STOP" : "agree"
                 print("\(o.name) [\(o.status)\(o.defect.map { " \($0)" } ?? "")]: guidance \(o.guidanceCaptures ? "captures" : "asks: \(o.guidanceAsks ?? "")"); "
@@ -81,15 +64,7 @@ struct AgreementCommand: ParsableCommand {
         }
         print("\n" + AgreementSummary.header)
         table.forEach { print($0) }
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(all).write(to: URL(fileURLWithPath: json))
-        }
-        if pinned != nil {
-            for line in broken { print("LIMIT BROKEN: \(line)") }
-            print(broken.isEmpty ? "guidance agreement: every pinned limit holds" : "guidance agreement: \(broken.count) limit(s) broken")
-            if !broken.isEmpty { throw ExitCode.failure }
-        }
+        try evaluation.write(all)
+        try evaluation.finish("guidance agreement", broken: broken)
     }
 }

@@ -26,51 +26,36 @@ struct MatteCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Evaluation set folders (default: the project's set in the test-data cache, then the shared station frames).")
-    var sets: [String] = []
+    @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var person: NetworkOption
 
-    @Option(help: "Only this path: plate or no-plate.")
-    var path: String?
+    /// The `--path` values: the evaluation's paths as a command line spells them.
+    enum PathChoice: String, ExpressibleByArgument, CaseIterable {
+        case plate
+        case noPlate = "no-plate"
+
+        var path: MatteEvaluation.Path { self == .plate ? .plate : .noPlate }
+    }
+
+    @Option(help: "Only this path (default: both).")
+    var path: PathChoice?
 
     @Option(help: "Write every photo into this folder, named <case>.<path>.jpg.")
     var photos: String?
 
-    @Option(help: "Write every outcome as JSON to this file.")
-    var json: String?
-
-    @Option(help: "A JSON file of limits per set and path (scripts/matte-eval/limits.json): exit 1 when a figure breaks one.")
-    var limits: String?
-
-    @Option(help: "Only cases whose name contains this text.")
-    var only: String?
-
-    @Option(help: "The person network for the no-plate path (ONNX), or `none` for grabCut alone (default: u2netp.onnx in the data cache's models/).")
-    var network: String?
-
     func run() throws {
-        let folders = sets.isEmpty ? [DataCache.standard.matteEvaluation, DataCache.stationFrames]
-            : sets.map { URL(fileURLWithPath: $0) }
-        let paths: [MatteEvaluation.Path] = switch path {
-        case nil: MatteEvaluation.Path.allCases
-        case "plate": [.plate]
-        case "no-plate": [.noPlate]
-        case let other?: throw ValidationError("--path is plate or no-plate, not \(other)")
-        }
+        let folders = evaluation.folders(default: [DataCache.standard.matteEvaluation, DataCache.stationFrames])
+        let paths = path.map { [$0.path] } ?? MatteEvaluation.Path.allCases
         let photoFolder = photos.map { URL(fileURLWithPath: $0) }
         if let photoFolder { try FileManager.default.createDirectory(at: photoFolder, withIntermediateDirectories: true) }
-        var standardizer = Standardizer()
-        if network != "none" {
-            let file = network.map { URL(fileURLWithPath: $0) } ?? PersonNetwork.defaultFile(models: DataCache.standard.models)
-            standardizer.segmenter.network = try PersonNetwork(file: file)
-        }
-        let evaluation = MatteEvaluation(standardizer: standardizer, detector: try FaceDetector(models: .defaults()))
-        let pinned = try limits.map { try JSONDecoder().decode(MatteLimits.File.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let matte = MatteEvaluation(standardizer: try person.standardizer(), detector: try FaceDetector(models: .defaults()))
+        let pinned = try evaluation.pinned(MatteLimits.File.self)
         var broken: [String] = []
         var all: [MatteEvaluation.Outcome] = []
         for folder in folders {
             var set = try EvaluationSet(folder: folder)
-            if let only { set.cases = set.cases.filter { $0.name.contains(only) } }
-            let outcomes = try evaluation.run(set, paths: paths, photos: photoFolder) { o in
+            set.cases = set.cases.filter { evaluation.includes($0.name) }
+            let outcomes = try matte.run(set, paths: paths, photos: photoFolder) { o in
                 if let s = o.score {
                     print(String(format: "%@ %@: lost %.2f%% kept %.2f%% mae %.3f band %.3f", o.name, o.path.rawValue,
                                  100 * s.personLost, 100 * s.backdropKept, s.matteError, s.hairBandError))
@@ -93,15 +78,7 @@ struct MatteCommand: ParsableCommand {
                 }
             }
         }
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(all).write(to: URL(fileURLWithPath: json))
-        }
-        if pinned != nil {
-            for line in broken { print("LIMIT BROKEN: \(line)") }
-            print(broken.isEmpty ? "matte evaluation: every pinned limit holds" : "matte evaluation: \(broken.count) limit(s) broken")
-            if !broken.isEmpty { throw ExitCode.failure }
-        }
+        try evaluation.write(all)
+        try evaluation.finish("matte evaluation", broken: broken)
     }
 }
