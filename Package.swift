@@ -78,7 +78,8 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "Compliance"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
-        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "CPNG", "KioskConfiguration", "FileOutput"]),
+        .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "CPNG", "KioskConfiguration", "FileOutput",
+                                             "StationSession", "StationStore", "Roster", "Fees", "CodeReading", "Speech", "EnrollmentFace", "IdentityCheck"]),
 
         // The student's path through the station and the store under it (issue 14).
         .target(name: "Fees"),
@@ -109,6 +110,7 @@ let package = Package(
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
+                "EnrollmentFace", "Speech",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -138,7 +140,7 @@ let package = Package(
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
-        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus"]),
+        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus", "StationStore", "StationSession", "Roster", "Fees", "IdentityCheck", "EnrollmentFace"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),

@@ -43,6 +43,10 @@ for i in 0 1 2 3; do
         -geometry +$((216 + i))+15 -composite "$work/biden/f$i.jpg"
 done
 
+# The station store with the test student, imported as an operator does.
+printf 'student_number,school,batch,name,id_tail\n2020123456,北京大学,2024,张三明,123X\n' >"$work/roster.csv"
+"$kiosk" roster import "$work/roster.csv" --store "$work/store" >/dev/null || fail "kiosk roster import failed"
+
 # A session that lives for the whole test, so that closing the kiosk's session never stops
 # the (private) tmux server while the next one starts.
 tm new-session -d -s hold "sleep 100000"
@@ -51,7 +55,8 @@ tm new-session -d -s hold "sleep 100000"
 start() {
     tm kill-session -t kiosk 2>/dev/null
     tm new-session -d -s kiosk -x 100 -y 30 \
-        "COLORTERM=truecolor $kiosk run --source replay:$work/$1@10 --duration ${2:-20} --output $work/photos 2>$work/$1.err; echo \"exit=\$?\" >$work/$1.rc; sleep 600"
+        "COLORTERM=truecolor $kiosk run --source replay:$work/$1@10 --duration ${2:-40} --store $work/store 2>$work/$1.err; echo \"exit=\$?\" >$work/$1.rc; sleep 600"
+    identify_student "$1"
 }
 
 screen() { tm capture-pane -p -N -t kiosk; }
@@ -68,6 +73,25 @@ wait_grep() {
 }
 wait_for() { wait_grep -F "$1" "$2"; }
 wait_for_pattern() { wait_grep -E "$1" "$2"; }
+
+# Types text key by key, as a person does (a burst would be taken for a code scanner).
+type_slowly() {
+    local i
+    for ((i = 0; i < ${#1}; i++)); do tm send-keys -t kiosk -l "${1:i:1}"; sleep 0.05; done
+}
+
+# The test student through the start screen: Enter, the student number and ID tail typed,
+# the collection code as a scanner's burst, and the record confirmed; then the live picture.
+identify_student() {
+    wait_for "按回车开始拍照" 20 || { fail "$1: no start screen"; screen; return 1; }
+    tm send-keys -t kiosk Enter
+    type_slowly 2020123456; tm send-keys -t kiosk Enter
+    type_slowly 123X; tm send-keys -t kiosk Enter
+    tm send-keys -t kiosk "XJ2024-TEST-CODE-0001" Enter
+    wait_for "请核对" 10 || { fail "$1: the record was not shown for confirmation"; screen; return 1; }
+    screen | grep -qF "张*明" || fail "$1: the confirmation does not show the masked name"
+    tm send-keys -t kiosk Enter
+}
 
 keep() { [ -n "${SCREEN_DIR:-}" ] && mkdir -p "$SCREEN_DIR" && screen_with_colours >"$SCREEN_DIR/$1.ansi"; }
 
@@ -115,25 +139,32 @@ if wait_for "✓ 位置" 30; then
         keep review
         # A photo whose checks warn takes y (after the warnings are read); one that passes, Enter.
         if screen | grep -qF "照片有"; then tm send-keys -t kiosk y; else tm send-keys -t kiosk Enter; fi
-        wait_for "照片已保存" 10 || fail "review: accepting did not say the photo was saved"
-        saved=$(ls "$work"/photos/*.jpg 2>/dev/null | head -1)
-        if [ -n "$saved" ]; then
+        # The fee (outside the 2024 window today: 60 yuan); the operator confirms cash.
+        wait_for "请缴费" 10 || { fail "review: accepting did not ask for the fee"; screen; }
+        tm send-keys -t kiosk Enter
+        wait_for "照片已保存" 10 || fail "fee: confirming the payment did not say the photo was saved"
+        # The store's files: the photo and its source frame by SHA-256, the report in the database.
+        db="$work/store/station.sqlite"
+        spec=$(sqlite3 "$db" "SELECT sha256 FROM photo WHERE kind = 'spec'")
+        source=$(sqlite3 "$db" "SELECT sha256 FROM photo WHERE kind = 'source'")
+        saved="$work/store/photos/$spec.jpg" frame="$work/store/photos/$source.jpg"
+        if [ -n "$spec" ] && [ -f "$saved" ] && [ -f "$frame" ]; then
+            [ "$(sha256sum <"$saved" | cut -c1-64)" = "$spec" ] || fail "the stored photo's name is not its SHA-256"
             size=$(identify -format '%wx%h' "$saved")
             [ "$size" = "480x640" ] || fail "saved photo is $size, expected 480x640"
-            # The review's report is what `kiosk check` says on the saved photo and frame.
-            base=${saved%.jpg}
-            if [ -f "$base.frame.png" ] && [ -f "$base.report.json" ]; then
-                "$kiosk" check "$saved" --source "$base.frame.png" --json >"$work/check.json" 2>"$work/check.err"
-                rc=$?
-                [ $rc -le 1 ] || fail "kiosk check on the saved photo exited $rc: $(cat "$work/check.err")"
-                cmp -s "$work/check.json" "$base.report.json" \
-                    || fail "the saved report differs from kiosk check $saved --source $base.frame.png --json: $(diff "$work/check.json" "$base.report.json" | head -5)"
-            else
-                fail "the accepted photo has no source frame ($base.frame.png) or report ($base.report.json) beside it"
-            fi
+            # The review's report is what `kiosk check` says on the stored photo and frame.
+            sqlite3 "$db" "SELECT json FROM checkReport" >"$work/report.json"
+            "$kiosk" check "$saved" --source "$frame" --json >"$work/check.json" 2>"$work/check.err"
+            rc=$?
+            [ $rc -le 1 ] || fail "kiosk check on the saved photo exited $rc: $(cat "$work/check.err")"
+            cmp -s "$work/check.json" "$work/report.json" \
+                || fail "the stored report differs from kiosk check $saved --source $frame --json: $(diff "$work/check.json" "$work/report.json" | head -5)"
+            [ "$(sqlite3 "$db" "SELECT group_concat(kind) FROM outbox")" = "photo,session" ] || fail "the outbox is not one photo and one session entry"
         else
-            fail "no photo saved after accepting"
+            fail "no session stored after accepting and paying"
         fi
+        tm send-keys -t kiosk Enter
+        wait_for "按回车开始拍照" 10 || fail "done: Enter did not bring the start screen back"
     else
         fail "operator capture: no passing review screen"; screen
     fi

@@ -8,18 +8,19 @@ import ImageKit
 import PhotoStandard
 import TerminalUI
 
-/// The live loop: newest frame → analysis → guidance → screen, keys in between, and the
-/// burst, standardisation, checks and review when the guidance asks for the photo.
+/// The live loop of one student's photo: newest frame → analysis → guidance → screen, keys in
+/// between, and the burst, standardisation, checks and review when the guidance asks for the
+/// photo; `takePhoto` returns the accepted photo (the station session saves it).
 ///
 /// Keys: Enter or a accepts a passing photo, y accepts one whose checks only warn (after the
-/// warnings were read out on the review), r retakes, q or Esc quits; o shows the measured
-/// figures, c takes the photo at once, p takes a clean plate at the next frame with nobody in
-/// view.
+/// warnings were read out on the review), r retakes, Esc gives up (back to the start), q quits
+/// the station; o shows the measured figures, c takes the photo at once, p takes a clean plate
+/// at the next frame with nobody in view.
 ///
 /// The capture goes through `ComplianceChecker.standardizeAndCheck`, the path of `kiosk
-/// standardize`, and its report is the one `kiosk check PHOTO --source FRAME --json` gives;
-/// an accepted photo is saved with its source frame (PNG) and that report (JSON) beside it. A camera that goes away is shown as such and waited for: the loop keeps asking the
-/// source, which reopens it when it returns.
+/// standardize`, and its report is the one `kiosk check PHOTO --source FRAME --json` gives on
+/// the photo and its source frame (PNG) as accepted. A camera that goes away is shown as such
+/// and waited for: the loop keeps asking the source, which reopens it when it returns.
 ///
 /// The station takes its own clean plate (`PlateKeeper`) whenever the view is empty and still,
 /// and every photo is made with it when it fits the captured frame.
@@ -30,8 +31,6 @@ public struct LiveSession {
         public var mirrored: Bool
         public var guideShape: GuideShape
         public var language: LanguageChoice
-        /// Where accepted photos are written.
-        public var outputFolder: URL
         public var spec: PhotoSpec
         /// The person network the standardiser segments with (nil: grabCut alone).
         public var network: PersonNetwork?
@@ -42,12 +41,11 @@ public struct LiveSession {
         public var plate: PlateSettings
 
         public init(mirrored: Bool = true, guideShape: GuideShape = .headAndShoulders, language: LanguageChoice = LanguageChoice(),
-                    outputFolder: URL, spec: PhotoSpec = .diplomaBlue, network: PersonNetwork? = nil,
+                    spec: PhotoSpec = .diplomaBlue, network: PersonNetwork? = nil,
                     limits: ComplianceLimits = .standard, burst: Int = 5, plate: PlateSettings = PlateSettings()) {
             self.mirrored = mirrored
             self.guideShape = guideShape
             self.language = language
-            self.outputFolder = outputFolder
             self.spec = spec
             self.network = network
             self.limits = limits
@@ -68,14 +66,40 @@ public struct LiveSession {
     public static let cameraDisconnected = Instruction(chinese: "摄像头未连接，请检查 USB 线",
                                                        english: "Camera disconnected — check the USB cable")
 
+    /// A photo the student accepted, with what the station keeps of it.
+    public struct AcceptedPhoto: Sendable {
+        /// The 480 × 640 JPEG.
+        public var jpeg: [UInt8]
+        /// The camera frame it was cut from, as a lossless PNG (the store's source frame).
+        public var sourceFrame: [UInt8]
+        /// The checks' report as `kiosk check PHOTO --source FRAME --json` prints it (without its last newline).
+        public var report: Data
+        /// The frame itself and the person's face in it, for the identity check.
+        public var frame: RGBImage
+        public var faceBox: PixelRect?
+    }
+
+    /// How taking a photo ended.
+    public enum Outcome: Sendable {
+        case accepted(AcceptedPhoto)
+        /// Esc: the student gave up.
+        case cancelled
+        /// Nobody answered the live picture or the review in time.
+        case timedOut
+        /// q: the operator closes the station.
+        case quit
+    }
+
     /// The finished photo shown for accept or retake.
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
-        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON, ending
-        /// in a newline as `kiosk check --json` prints it), the files saved beside it.
+        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON), as the
+        /// store keeps them.
         var sourceFile: [UInt8] = []
         var reportFile: Data = Data()
+        var frame: RGBImage?
+        var faceBox: PixelRect?
         /// What must change: the hints of the failed checks, or why no photo could be made.
         var problems: [Instruction]
         /// How many checks passed, and what the checks that only warn say (a reviewer may
@@ -86,8 +110,6 @@ public struct LiveSession {
         var confirmationAsked = false
         /// How the plate stood against the captured frame (used only when it fits).
         var plate: PlateVerdict
-        /// Why the last accept could not save the photo; the review stays for another try.
-        var saveFailure: FileOutputError?
     }
 
     let display: any StationDisplay
@@ -104,15 +126,14 @@ public struct LiveSession {
     private var lastMeasures: FrameMeasures?
     private var lastOutput: GuidanceOutput?
     private let detector: FaceDetector
-    /// Paths of the photos accepted so far.
-    public private(set) var saved: [String] = []
+    /// The photo accepted on the review, until `takePhoto` hands it over.
+    private var accepted: AcceptedPhoto?
     /// The last capture's plate, nil before the first.
     public private(set) var lastCapture: CaptureRecord?
     /// Why the camera is away, while it is.
     private var disconnection: String?
     private var analysedFrames = 0
     private var analysisSeconds = 0.0
-    private var notice: (text: Instruction, until: Double)?
     /// A line for the operator in the footer (the answer to p), until the time given.
     private var operatorNote: (text: String, until: Double)?
     private let start = ContinuousClock.now
@@ -127,12 +148,11 @@ public struct LiveSession {
         plates = PlateKeeper(settings: options.plate)
     }
 
-    /// One line for the log: frames analysed, time per frame, frames skipped, photos saved.
+    /// One line for the log: frames analysed, time per frame, frames skipped.
     public var summary: String {
         let stats = frames.statistics
         let perFrame = analysedFrames > 0 ? analysisSeconds / Double(analysedFrames) * 1000 : 0
-        return "kiosk run: \(analysedFrames) frames analysed (\(String(format: "%.1f", perFrame)) ms each), "
-            + "\(stats.dropped) skipped to stay current; \(saved.count) photo(s) saved\(saved.isEmpty ? "" : ": " + saved.joined(separator: ", "))"
+        return "\(analysedFrames) frames analysed (\(String(format: "%.1f", perFrame)) ms each), \(stats.dropped) skipped to stay current"
     }
 
     private var now: Double {
@@ -140,13 +160,26 @@ public struct LiveSession {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// Runs until q or Esc, or for `duration` seconds when given. Throws when a frame cannot
-    /// be used; a camera that is away is waited for, and a photo that cannot be saved stays on
-    /// the review with the reason until a retry saves it, neither is an error.
-    public mutating func run(duration: Double?) throws {
-        while duration.map({ now < $0 }) ?? true {
-            if try !handleKeys() { return }
-            if review != nil || engine.phase == .accepted {
+    /// One student's photo: the live guidance until the capture, then the review, until the
+    /// student accepts a photo, gives up (Esc), or the operator quits (q); `captureSeconds`
+    /// without a photo or `reviewSeconds` on the review without an answer time it out. Throws
+    /// when a frame cannot be used; a camera that is away is waited for, which is not an error.
+    public mutating func takePhoto(captureSeconds: Double, reviewSeconds: Double) throws -> Outcome {
+        review = nil
+        accepted = nil
+        engine.retake()
+        analyzer.reset()
+        var phaseStart = now
+        var reviewing = false
+        while true {
+            if let outcome = handleKeys() { return outcome }
+            if let accepted { return .accepted(accepted) }
+            if reviewing != (review != nil) {
+                reviewing = review != nil
+                phaseStart = now
+            }
+            if now - phaseStart >= (reviewing ? reviewSeconds : captureSeconds) { return .timedOut }
+            if review != nil {
                 draw()
                 continue
             }
@@ -222,7 +255,7 @@ public struct LiveSession {
                                                                   detector: detector,
                                                                   standardizer: Standardizer(spec: options.spec, network: options.network))
             review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: try SourceFrameFile.png(best.image),
-                            reportFile: try report.json() + Data("\n".utf8),
+                            reportFile: try report.json(), frame: best.image, faceBox: box,
                             problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,
                             warnings: report.warnings.map(Self.instruction), plate: plate)
@@ -244,13 +277,15 @@ public struct LiveSession {
         result.hint.map { Instruction(chinese: $0.chinese, english: $0.english) } ?? Instruction(chinese: result.clause, english: result.clause)
     }
 
-    /// Reacts to the keys typed since the last frame; false when the operator quits.
-    private mutating func handleKeys() throws -> Bool {
-        let wait: Int32 = review != nil || engine.phase == .accepted ? 100 : 0
+    /// Reacts to the keys typed since the last frame; the outcome when they end the photo.
+    private mutating func handleKeys() -> Outcome? {
+        let wait: Int32 = review != nil ? 100 : 0
         for key in display.keys(waitMilliseconds: wait) {
             switch key {
-            case .character("q"), .escape:
-                return false
+            case .character("q"):
+                return .quit
+            case .escape:
+                return .cancelled
             case .character("r"):
                 review = nil
                 engine.retake()
@@ -274,68 +309,17 @@ public struct LiveSession {
             default:
                 break
             }
+            if accepted != nil { return nil }
         }
-        if engine.phase == .accepted, let notice, now > notice.until {
-            self.notice = nil
-            review = nil
-            engine.retake()
-            analyzer.reset()
-        }
-        return true
+        return nil
     }
 
-    /// Accepts the photo on the review when it has no failed check: saves it and says so.
+    /// Accepts the photo on the review when it has no failed check.
     private mutating func accept() {
-        guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, case .review = engine.phase, save(review) else { return }
+        guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, let frame = review.frame, case .review = engine.phase else { return }
         engine.accept()
-        notice = (.accepted, now + 2)
-    }
-
-    /// Free space the photo folder must have when the station starts: room for about a
-    /// hundred photos with their source frames (a 1280×720 PNG is 1–2 MB), so that a nearly
-    /// full disk is found before a student sits down.
-    public static let minimumFreeBytes: Int64 = 200_000_000
-
-    /// Checks the photo folder before the camera opens: it exists or is made, a file can be
-    /// created in it, and its disk has `minimumFreeBytes` free. `kiosk run` stops with the
-    /// error's message when it throws.
-    public static func checkPhotoFolder(_ folder: URL, minimumFreeBytes: Int64 = minimumFreeBytes) throws(FileOutputError) {
-        // relativePath: the folder as the operator gave it (a relative one stays relative).
-        try OutputPaths.prepareFolder(NamedPath(folder.relativePath, name: "the photo folder"), minimumFreeBytes: minimumFreeBytes)
-    }
-
-    /// What the review says when an accepted photo could not be saved.
-    public static func saveFailed(_ reason: FileOutputError.Reason) -> Instruction {
-        Instruction(chinese: "照片保存失败：\(reason.chinese)。请工作人员处理后按回车重试",
-                    english: "The photo could not be saved: \(reason.english). Operator: fix it, then press Enter to try again")
-    }
-
-    /// Writes the accepted photo, its source frame (`<photo>.frame.png`) and its report
-    /// (`<photo>.report.json`), each whole or not at all (`AtomicFile`), under a name no other
-    /// photo has; true when all three are saved. The photo goes last, so a photo on disk always
-    /// has its frame and report. A failure is kept on the review with its reason, so the photo
-    /// stays on screen and the same key tries again: the station never loses it.
-    private mutating func save(_ review: Review) -> Bool {
-        do throws(FileOutputError) {
-            try OutputPaths.createFolder(NamedPath(options.outputFolder.path))
-            let stamp = Int(Date().timeIntervalSince1970 * 1000)
-            var name = "photo-\(stamp)"
-            var n = 1
-            while FileManager.default.fileExists(atPath: options.outputFolder.appendingPathComponent(name + ".jpg").path) {
-                n += 1
-                name = "photo-\(stamp)-\(n)"
-            }
-            let photo = options.outputFolder.appendingPathComponent(name + ".jpg")
-            try AtomicFile.write(review.sourceFile, to: options.outputFolder.appendingPathComponent(name + ".frame.png"))
-            try AtomicFile.write(review.reportFile, to: options.outputFolder.appendingPathComponent(name + ".report.json"))
-            try AtomicFile.write(review.jpeg, to: photo)
-            saved.append(photo.path)
-            self.review?.saveFailure = nil
-            return true
-        } catch {
-            self.review?.saveFailure = error
-            return false
-        }
+        accepted = AcceptedPhoto(jpeg: review.jpeg, sourceFrame: review.sourceFile, report: review.reportFile,
+                                 frame: frame, faceBox: review.faceBox)
     }
 
     private func draw() {
@@ -366,7 +350,7 @@ public struct LiveSession {
         case .guiding: output.checks.allSatisfy { $0.1 == true } ? .good : (output.issue == nil ? .neutral : .adjust)
         case .review, .accepted: .good
         }
-        let shown = notice?.text ?? output.instruction
+        let shown = output.instruction
         if let shown { (content.headline, content.subline) = language.lines(shown) }
         content.countdown = output.countdown
         content.checks = output.checks.map { group, holds in
@@ -393,8 +377,7 @@ public struct LiveSession {
         } else {
             verdict = Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")
         }
-        (content.headline, content.subline) = language.lines(notice?.text ?? review.saveFailure.map { Self.saveFailed($0.reason) } ?? verdict)
-        if review.saveFailure != nil { content.tone = .failure }
+        (content.headline, content.subline) = language.lines(verdict)
         if review.problems.isEmpty {
             content.checks = [CheckMark(language.label(Instruction(chinese: "\(review.passed) 项通过", english: "\(review.passed) checks pass")), .pass),
                               CheckMark("480×640 JPEG \(review.jpeg.count / 1024) KB", .pass)]
@@ -402,14 +385,14 @@ public struct LiveSession {
         } else {
             content.checks = review.problems.dropFirst().prefix(2).map { CheckMark(language.label($0), .fail) }
         }
-        content.footer = footer(plate: review.plate) + (review.saveFailure.map { " · \($0)" } ?? "")
+        content.footer = footer(plate: review.plate)
         return content
     }
 
     /// The keys, or with o the operator's figures: the last frame's measures, the plate's state
     /// and, on a review, whether the photo was made with the plate.
     private func footer(plate used: PlateVerdict?) -> String {
-        var text = "q 退出 quit · r 重拍 retake · Enter 确认 accept · o 数据 figures · c 拍照 capture · p 背景 plate"
+        var text = "Esc 返回 back · r 重拍 retake · Enter 确认 accept · o 数据 figures · c 拍照 capture · p 背景 plate · q 关机 quit"
         if showOperator, let m = lastMeasures {
             var parts: [String] = []
             if m.face != nil, let f = m.figures {

@@ -1,11 +1,15 @@
 import Capture
 import Compliance
 import FaceKit
+import Fees
 import Foundation
 import Guidance
 import ImageKit
 import KioskConfiguration
 import PhotoStandard
+import Speech
+import StationSession
+import StationStore
 import TerminalUI
 
 /// Everything a station operator may set, in one file (`kiosk --config station.json5`).
@@ -75,13 +79,6 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         }
     }
 
-    public struct Storage: Codable, Sendable, Hashable {
-        /// The folder accepted photos are written to.
-        public var output = "photos"
-
-        public init() {}
-    }
-
     public var camera = Camera()
     /// The photo standard; `PhotoSpec.diplomaWhite` is the white-background variant
     /// (kiosk-config/station-white-background.json5).
@@ -90,7 +87,14 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     public var faces = Faces()
     public var segmentation = Segmentation()
     public var screen = Screen()
-    public var storage = Storage()
+    /// The local store every accepted session goes into (its folder, retention, free space).
+    public var store = StoreSettings.standard
+    /// The fee per batch, outside the window and for a retake owed.
+    public var fees = FeeSettings.standard
+    /// How patient the station is: identification tries, lock-out, each screen's time-out.
+    public var session = SessionSettings.standard
+    /// Spoken prompts (off by default).
+    public var speech = SpeechSettings.standard
     /// When the station takes its clean plate of the empty backdrop and when it drops it.
     public var plate = PlateSettings()
 
@@ -178,7 +182,10 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         for (key, value) in shares where !(value > 0 && value < 1) {
             return invalid("plate.\(key)", "is \(ConfigurationFile.format(value)); it must be a share of the frame between 0 and 1")
         }
-        if storage.output.isEmpty { return invalid("storage.output", "is empty; it must name a folder") }
+        if let problem = within("store", store.invalidSetting()) ?? within("fees", fees.invalidSetting())
+            ?? within("session", session.invalidSetting()) ?? within("speech", speech.invalidSetting()) {
+            return problem
+        }
         // Files last: a value the file gets wrong is reported the same on every machine.
         if let problem = missingModel() { return problem }
         if !segmentation.personNetwork.isEmpty && !FileManager.default.fileExists(atPath: segmentation.personNetwork) {
@@ -213,10 +220,9 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         Standardizer(spec: spec ?? photo, network: try segmentation.network())
     }
 
-    /// The live loop's options from the screen, photo, segmentation, checks, storage and plate sections.
+    /// The live loop's options from the screen, photo, segmentation, checks and plate sections.
     public func liveOptions() throws(SegmentationError) -> LiveSession.Options {
-        LiveSession.Options(mirrored: screen.mirror, guideShape: screen.guide, language: screen.languageChoice,
-                            outputFolder: URL(fileURLWithPath: storage.output), spec: photo,
+        LiveSession.Options(mirrored: screen.mirror, guideShape: screen.guide, language: screen.languageChoice, spec: photo,
                             network: try segmentation.network(), limits: checks, plate: plate)
     }
 }

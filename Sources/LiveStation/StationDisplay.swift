@@ -1,3 +1,4 @@
+import Speech
 import TerminalUI
 
 /// Where the live loop shows its screens and reads its keys. The station's is the terminal
@@ -31,5 +32,31 @@ public final class TerminalDisplay: StationDisplay {
 
     public func keys(waitMilliseconds: Int32) -> [Key] {
         decoder.decode(terminal.readInput(timeoutMilliseconds: waitMilliseconds))
+    }
+}
+
+/// A display that also speaks what each screen says (`Speaker`, rate-limited, so a screen
+/// redrawn many times a second is said once and repeated only after a while).
+public final class SpeakingDisplay: StationDisplay {
+    private let display: any StationDisplay
+    private let speaker: Speaker
+    private let start = ContinuousClock.now
+
+    public init(_ display: any StationDisplay, speaker: Speaker) {
+        self.display = display
+        self.speaker = speaker
+    }
+
+    public func show(_ content: ScreenContent) {
+        display.show(content)
+        guard !content.headline.isEmpty else { return }
+        let elapsed = ContinuousClock.now - start
+        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // The headline is the language shown large; the spoken prompt takes Mandarin first.
+        speaker.say(SpokenPrompt(key: content.headline, mandarin: content.headline, english: content.subline), at: now)
+    }
+
+    public func keys(waitMilliseconds: Int32) -> [Key] {
+        display.keys(waitMilliseconds: waitMilliseconds)
     }
 }

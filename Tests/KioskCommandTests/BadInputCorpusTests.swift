@@ -65,7 +65,7 @@ let settingsReaders: [(name: String, arguments: @Sendable (String) -> [String], 
     ("detect", { ["detect", "portrait.jpg", "--annotate", "out/annotated.jpg", "--config", $0] }, 2),
     ("config show", { ["config", "show", "--config", $0] }, 1),
     ("config check", { ["config", "check", $0] }, 1),
-    ("run", { ["run", "--source", "/dev/nonexistent", "--output", "out", "--config", $0] }, 1),
+    ("run", { ["run", "--source", "/dev/nonexistent", "--store", "out", "--config", $0] }, 1),
 ]
 
 /// The generated folder every row runs in (made once, see `CorpusFolder.make`).
@@ -118,10 +118,10 @@ let corpusRows: [CorpusRow] = {
                   says: ["/dev/null", "is not a V4L2 video device", "kiosk devices"]),
         CorpusRow(arguments: ["record", "--seconds", "1", "-d", "/dev/nonexistent", "out/recording"], status: 2,
                   says: ["/dev/nonexistent", "check the USB cable"]),
-        CorpusRow(arguments: ["run", "--source", "/dev/nonexistent", "--output", "out"], status: 1,
+        CorpusRow(arguments: ["run", "--source", "/dev/nonexistent", "--store", "out"], status: 1,
                   says: ["/dev/nonexistent", "check the USB cable"]),
-        CorpusRow(arguments: ["run", "--source", "replay:missing", "--output", "out"], status: 1, says: ["cannot replay missing"]),
-        CorpusRow(arguments: ["run", "--source", "/dev/zero", "--output", "out"], status: 1, says: ["/dev/zero", "kiosk devices"]),
+        CorpusRow(arguments: ["run", "--source", "replay:missing", "--store", "out"], status: 1, says: ["cannot replay missing"]),
+        CorpusRow(arguments: ["run", "--source", "/dev/zero", "--store", "out"], status: 1, says: ["/dev/zero", "kiosk devices"]),
         // Numbers out of range, negative ones too (once "Missing value"), and words not in a list.
         CorpusRow(arguments: ["detect", "portrait.jpg", "--upsample", "-1"], status: 64, says: ["--upsample must be 0, 1, 2 or 3"]),
         CorpusRow(arguments: ["detect", "portrait.jpg", "--min-face", "-5"], status: 64, says: ["--min-face must be a positive"]),

@@ -23,9 +23,9 @@ private let landmarkModel = FileManager.default.fileExists(atPath: FaceModels.st
 @Suite("Live session review")
 struct LiveSessionReviewTests {
     /// Replays `frame` of the shared station frames over and over; the operator captures, and
-    /// the review is answered by `answer` (nil: quit). Returns the session and its screens.
+    /// the review is answered by `answer` (nil: quit). Returns how the photo ended and the screens.
     private func session(_ frame: String, answer: @escaping (ScreenContent, Int) -> [Key]?) throws
-        -> (session: LiveSession, screens: [ScreenContent], folder: URL) {
+        -> (outcome: LiveSession.Outcome, screens: [ScreenContent]) {
         let replay = FileManager.default.temporaryDirectory.appendingPathComponent("live-review-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: replay, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: replay) }
@@ -33,42 +33,40 @@ struct LiveSessionReviewTests {
                                                    withDestinationURL: stationFrames.appendingPathComponent(frame))
         let frames = try SourceSpec(parsing: "replay:\(replay.path)@10").open()
         defer { frames.stop() }
-        let photos = FileManager.default.temporaryDirectory.appendingPathComponent("live-review-photos-\(UUID().uuidString)")
         var reviews = 0
         let display = ReviewDisplay { screen in
-            if screen.headline == "照片已保存，谢谢" { return [.character("q")] }
             guard screen.headline.hasPrefix("照片") else { return [.character("c")] }
             reviews += 1
             return answer(screen, reviews) ?? [.character("q")]
         }
-        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(),
-                                  options: LiveSession.Options(outputFolder: photos))
-        try session.run(duration: 120)
-        return (session, display.screens, photos)
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: LiveSession.Options())
+        let outcome = try session.takePhoto(captureSeconds: 120, reviewSeconds: 120)
+        return (outcome, display.screens)
     }
 
     @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
-    func theSavedReportIsTheCheckOfTheSavedPhotoAndFrameByteForByte() throws {
+    func theAcceptedReportIsTheCheckOfTheAcceptedPhotoAndFrameByteForByte() throws {
         // A clean frame: accept it (y when its checks warn, after Enter was refused).
         let run = try session("fr_obama3__clean_a.jpg") { screen, count in
             if screen.headline.hasPrefix("照片不合格") { return nil }
             if screen.headline.hasPrefix("照片有") { return count == 1 ? [.enter] : [.character("y")] }
             return [.enter]
         }
-        defer { try? FileManager.default.removeItem(at: run.folder) }
-        let saved = try #require(run.session.saved.first, "nothing saved; headlines: \(Set(run.screens.map(\.headline)))")
-        let photo = URL(fileURLWithPath: saved)
-        let base = photo.deletingPathExtension()
-        let frame = base.appendingPathExtension("frame.png"), report = base.appendingPathExtension("report.json")
-        // What `kiosk check PHOTO --source FRAME --json` prints (the JSON and a newline), on the
-        // files as saved.
-        let again = try ComplianceChecker().check(photo: [UInt8](try Data(contentsOf: photo)), detector: FaceDetector(),
-                                                  source: try ImageFile.read(frame))
-        let savedReport = try Data(contentsOf: report)
-        #expect(try again.json() + Data("\n".utf8) == savedReport)
-        #expect(String(decoding: savedReport, as: UTF8.self).contains("\"verdict\""))
+        guard case let .accepted(photo) = run.outcome else {
+            Issue.record("nothing accepted: \(run.outcome); headlines: \(Set(run.screens.map(\.headline)))")
+            return
+        }
+        // What `kiosk check PHOTO --source FRAME --json` prints (before its newline), on the photo
+        // and the frame file as accepted.
+        let frame = FileManager.default.temporaryDirectory.appendingPathComponent("live-review-frame-\(UUID().uuidString).png")
+        try Data(photo.sourceFrame).write(to: frame)
+        defer { try? FileManager.default.removeItem(at: frame) }
+        let again = try ComplianceChecker().check(photo: photo.jpeg, detector: FaceDetector(), source: try ImageFile.read(frame))
+        #expect(try again.json() == photo.report)
+        #expect(String(decoding: photo.report, as: UTF8.self).contains("\"verdict\""))
         // The frame is the camera's, losslessly: the replayed JPEG's pixels.
         #expect(try ImageFile.read(frame) == ImageFile.read(stationFrames.appendingPathComponent("fr_obama3__clean_a.jpg")))
+        #expect(photo.frame == (try ImageFile.read(frame)))
     }
 
     @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
@@ -78,8 +76,7 @@ struct LiveSessionReviewTests {
         let run = try session("fr_obama3__clean_a.jpg") { screen, count in
             screen.headline.hasPrefix("照片有") && count <= 2 ? [.enter] : nil
         }
-        defer { try? FileManager.default.removeItem(at: run.folder) }
-        #expect(run.session.saved.isEmpty)
+        guard case .quit = run.outcome else { Issue.record("\(run.outcome)"); return }
         let review = try #require(run.screens.first { $0.headline.hasPrefix("照片") })
         #expect(review.headline.hasPrefix("照片有"), "choose a frame whose checks only warn: \(review.headline)")
         #expect(review.headline.hasSuffix("按 Y 接受，按 R 重拍"))

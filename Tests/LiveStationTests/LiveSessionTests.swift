@@ -75,9 +75,7 @@ private let modelsPresent = FileManager.default.fileExists(atPath: FaceModels.st
 
 @Suite("Live session", .enabled(if: modelsPresent, "the 68-point model is missing: apt-get install libdlib-data"))
 struct LiveSessionTests {
-    private func options() -> LiveSession.Options {
-        LiveSession.Options(outputFolder: FileManager.default.temporaryDirectory.appendingPathComponent("live-session-tests"))
-    }
+    private func options() -> LiveSession.Options { LiveSession.Options() }
 
     @Test func anUnpluggedCameraIsShownAndTheLoopResumesWhenItReturns() throws {
         let camera = ReplugCamera(absentCalls: 5, source: try SourceSpec(parsing: "pattern:320x240@30").open())
@@ -86,7 +84,7 @@ struct LiveSessionTests {
         // q once the first live screen after the camera's return asks the (absent) student to sit down.
         let display = RecordingDisplay { shown in shown.contains { $0.headline == sitDown.chinese } ? [.character("q")] : [] }
         var session = LiveSession(display: display, frames: camera, detector: try FaceDetector(), options: options())
-        try session.run(duration: 30)
+        _ = try session.takePhoto(captureSeconds: 30, reviewSeconds: 30)
 
         let disconnected = display.shown.filter { $0.headline == LiveSession.cameraDisconnected.chinese }
         #expect(disconnected.count == 5)
@@ -97,7 +95,6 @@ struct LiveSessionTests {
                 "\(display.headlines)")
         #expect(display.shown.dropFirst(5).allSatisfy { $0.headline != LiveSession.cameraDisconnected.chinese && $0.image != nil })
         #expect(display.headlines.contains(sitDown.chinese))
-        #expect(session.saved.isEmpty)
     }
 
     @Test(.enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
@@ -133,15 +130,14 @@ struct LiveSessionTests {
             }
         }
         var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
-        try session.run(duration: 120)
+        _ = try session.takePhoto(captureSeconds: 120, reviewSeconds: 120)
 
         #expect(step == 3, "the session ended at step \(step); headlines: \(Set(display.headlines))")
         let review = try #require(display.shown.first(where: isReview))
         #expect(review.headline.hasPrefix("照片不合格"))
         #expect(review.tone == .failure && !review.mirrored)
         #expect(review.image?.size == PixelSize(width: 480, height: 640))
-        // Enter on a failing photo saves nothing; r brings the live picture back.
-        #expect(session.saved.isEmpty)
+        // Enter on a failing photo accepts nothing; r brings the live picture back.
         #expect(display.shown.last?.image != nil && display.shown.last?.mirrored == true)
     }
 
@@ -177,7 +173,7 @@ struct LiveSessionTests {
             ({ $0.contains(where: Self.isReview) }, [.character("q")]),
         ])
         var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
-        try session.run(duration: 120)
+        _ = try session.takePhoto(captureSeconds: 120, reviewSeconds: 120)
 
         #expect(display.stepsTaken == 3, "the session ended at step \(display.stepsTaken); footers: \(Set(display.shown.map(\.footer)))")
         let capture = try #require(session.lastCapture)
@@ -206,7 +202,7 @@ struct LiveSessionTests {
             ({ $0.contains(where: Self.isReview) }, [.character("q")]),
         ])
         var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
-        try session.run(duration: 120)
+        _ = try session.takePhoto(captureSeconds: 120, reviewSeconds: 120)
 
         #expect(display.stepsTaken == 4, "the session ended at step \(display.stepsTaken); footers: \(Set(display.shown.map(\.footer)))")
         let capture = try #require(session.lastCapture)
@@ -222,7 +218,7 @@ struct LiveSessionTests {
         defer { camera.stop() }
         let display = RecordingDisplay { _ in [.character("q")] }
         var session = LiveSession(display: display, frames: camera, detector: try FaceDetector(), options: options())
-        try session.run(duration: 30)
+        _ = try session.takePhoto(captureSeconds: 30, reviewSeconds: 30)
         #expect(display.shown.isEmpty)
         #expect(camera.statistics.delivered == 0)
     }

@@ -34,7 +34,7 @@ private func file(_ section: String, _ body: String) -> String {
     """
     // station settings with one mistake
     {
-      \(section == "storage" ? "plate: { stillSeconds: 2 }" : #"storage: { output: "photos" }"#),
+      \(section == "store" ? "plate: { stillSeconds: 2 }" : #"store: { folder: "station-store" }"#),
       \(section): {
         \(body),
       },
@@ -184,6 +184,27 @@ public let invalidSettingsRows: [InvalidSettingsRow] = [
         at: "secondLanguage", says: [#"must be true or false, not "yes""#]),
     row("French", "screen", #"language: "fr""#, key: "screen.language", at: "language", says: [#"must be "zh" or "en", not "fr""#]),
 
-    // storage
-    row("no photo folder", "storage", #"output: """#, key: "storage.output", at: "output", says: ["is empty", "must name a folder"]),
+    // store
+    row("no store folder", "store", #"folder: """#, key: "store.folder", at: "folder", says: ["is empty", "must name a folder"]),
+    row("a source frame kept for no day", "store", "sourceFrameRetentionDays: 0", key: "store.sourceFrameRetentionDays",
+        at: "sourceFrameRetentionDays", says: ["is 0", "from 1 to 3650 days"]),
+
+    // fees
+    row("a fee typed 2000 for 20", "fees", "outsideWindowYuan: 2000", key: "fees.outsideWindowYuan", at: "outsideWindowYuan",
+        says: ["is 2000", "from 0 to 1000"]),
+    row("a window that ends before it starts", "fees",
+        #"batches: [{ batch: "2024", windowStart: "2023-11-10", windowEnd: "2023-10-14", inWindowYuan: 20 }]"#,
+        key: "fees.batches.0.windowEnd", at: "windowEnd", says: ["before windowStart", "must not come before"]),
+
+    // session
+    row("no identification try", "session", "identificationTries: 0", key: "session.identificationTries",
+        at: "identificationTries", says: ["is 0", "from 1 to 10"]),
+    row("a review that times out at once", "session", "reviewSeconds: 1", key: "session.reviewSeconds", at: "reviewSeconds",
+        says: ["is 1.0", "from 5 to 3600 seconds"]),
+
+    // speech
+    row("speech at 1000 words a minute", "speech", "wordsPerMinute: 1000", key: "speech.wordsPerMinute", at: "wordsPerMinute",
+        says: ["is 1000", "from 80 to 450"]),
+    row("speech on without its program", "speech", #"enabled: true, program: "/nonexistent/espeak-ng""#, key: "speech.program",
+        at: "program", says: ["/nonexistent/espeak-ng", "install espeak-ng"]),
 ]

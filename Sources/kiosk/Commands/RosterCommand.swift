@@ -35,7 +35,7 @@ struct RosterCommand: ParsableCommand {
                 text = try StationStore.rosterText(fileAt: file)
                 _ = try RosterCSV.parse(text, key: .random())
             } catch {
-                throw CommandFailure(status: 1, "\(StoreError(folder: storeOption.store, .roster(error)))")
+                throw CommandFailure(status: 1, "\(StoreError(folder: try storeOption.settings.folder, .roster(error)))")
             }
             let store = try storeOption.open()
             do {

@@ -1,29 +1,35 @@
 import ArgumentParser
 import Capture
+import EnrollmentFace
 import FaceKit
-import FileOutput
 import Foundation
 import Guidance
 import LiveStation
+import Speech
+import StationStore
 import TerminalUI
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the station: live picture with instructions on this terminal, automatic photo, accept or retake.",
+        abstract: "Run the station: identify the student, live picture with instructions, photo, review, fee, receipt.",
         discussion: """
-            Keys: Enter or a accepts the photo, r retakes, q or Esc quits; for the operator, o shows the \
-            measured figures (with the clean plate's state), c takes the photo at once and p takes a \
-            clean plate of the empty backdrop (the station also takes one by itself when nobody has \
-            been in view for 1.5 s and the picture is still, and drops it when the light or the \
-            camera changes; photos are made with it while it fits).
+            Start screen: Enter starts a student, P looks up a student's progress, q quits. The student types \
+            the student number and the last four ID characters (Enter after each) and shows the image-collection \
+            code to the camera, or scans it with a USB scanner, or the operator types it; then confirms the \
+            record (Enter, N if it is not them). The live picture guides to the photo; on the review Enter or a \
+            accepts a passing photo, y one whose checks only warn, r retakes, Esc gives up; for the operator, o \
+            shows the measured figures, c takes the photo at once, p takes a clean plate of the empty backdrop. \
+            Fee: the operator presses Enter for cash, or types the payment reference and Enter. The session is \
+            saved in the station store (settings file section store, or --store) and the receipt code shown; a \
+            save that fails (a full disk) keeps the photo on screen and Enter tries again. Every screen times out \
+            back to the start (section session); Esc goes back at once.
             The preview is shown like a mirror (turn off with --no-mirror); the saved photo never is.
             An unplugged camera is shown on the screen and waited for.
-            Exit status: 0 after q; 1 when the settings file, the photo folder, the camera, the face \
-            models or the terminal cannot be used (the message says what to do). The photo folder is \
-            checked before the camera opens: it is made if missing, must take a new file and have at \
-            least 5 MB free. Photos are written whole or not at all; if one cannot be saved (a full \
-            disk), the review stays on screen with the reason and Enter tries again.
+            Exit status: 0 after q; 1 when the settings file, the camera, the face models, the station store or the \
+            terminal cannot be used (the message says what to do). The store is opened after the camera: its \
+            start-up repair is printed, and a store that cannot take sessions (disk full, read-only, damaged, in \
+            use) stops the station before any student sits down.
             """
     )
 
@@ -50,8 +56,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Show only the first language.")
     var noSecondLanguage = false
 
-    @Option(help: "Folder for accepted photos (default: photos).")
-    var output: String?
+    @Option(help: "The station store's folder (default: the settings file's store.folder, station-store).")
+    var store: String?
 
     @Option(parsing: .unconditional, help: "Stop after this many seconds (for demonstrations and tests).")
     var duration: Double?
@@ -62,21 +68,44 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let station = try settings()
-        do throws(FileOutputError) { try LiveSession.checkPhotoFolder(URL(fileURLWithPath: station.storage.output)) } catch {
-            throw CommandFailure(status: 1, "\(error)")
-        }
         let spec = try failing("camera source") { try station.camera.sourceSpec() }
         let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
         defer { frames.stop() }
         let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
         let options = try failing("person network") { try station.liveOptions() }
+        let store = try openStore(station.store)
+        // Without the descriptor models the identity check is recorded as not made (kiosk doctor says why).
+        let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
         let terminal = try failing("terminal") { try Terminal() }
-        var session = LiveSession(display: TerminalDisplay(terminal: terminal, reducer: station.screen.reducer()), frames: frames,
-                                  detector: detector, options: options)
-        let result = Result { try session.run(duration: duration) }
+        let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer())
+        let display: any StationDisplay = station.speech.enabled
+            ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech)) : terminalDisplay
+        let live = LiveSession(display: display, frames: frames, detector: detector, options: options)
+        var loop = StationLoop(display: display, frames: frames, live: live, options: options,
+                               parts: StationLoop.Parts(store: store, fees: station.fees, session: station.session,
+                                                        identityCheck: identityCheck, operatorName: Self.operatorName))
+        let result = Result { try loop.run(duration: duration) }
         terminal.close()
         if case let .failure(error) = result { throw CommandFailure(status: 1, "\(error)") }
-        print(session.summary)
+        print(loop.summary)
+    }
+
+    /// Opens the store (its start-up repair printed when it did something) and checks that it
+    /// can take a session now.
+    private func openStore(_ settings: StoreSettings) throws -> StationStore {
+        do {
+            let store = try StationStore(settings: settings)
+            if !store.repairReport.isClean { print(store.repairReport) }
+            try store.readiness()
+            return store
+        } catch {
+            throw CommandFailure(status: 1, "station store: \(error)")
+        }
+    }
+
+    /// Who confirms payments here: the operator's login.
+    private static var operatorName: String {
+        ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator"
     }
 
     /// The settings file's values with the options given here laid over them.
@@ -89,7 +118,7 @@ struct RunCommand: ParsableCommand {
         if let guide { station.screen.guide = guide }
         if let language { station.screen.language = language.rawValue }
         if noSecondLanguage { station.screen.secondLanguage = false }
-        if let output { station.storage.output = output }
+        if let store { station.store.folder = store }
         return station
     }
 

@@ -2,35 +2,44 @@ import ArgumentParser
 import Foundation
 import StationStore
 
-/// `--store`: the station store's folder, for the operator's record commands.
+/// The station store's folder for the operator's record commands: the settings file's
+/// `store` section (`--config`), with `--store` laid over its folder.
 struct StoreOption: ParsableArguments {
-    @Option(help: "The station store's folder (the database, photos/ and set-aside/).")
-    var store = StoreSettings.standard.folder
+    @OptionGroup var settingsFile: SettingsOption
 
-    /// The store's settings with this folder.
+    @Option(help: "The station store's folder (the database, photos/ and set-aside/; default: the settings file's store.folder, station-store).")
+    var store: String?
+
+    /// The settings file's store section with `--store`'s folder; a settings file that
+    /// cannot be used ends the command with status 2 and the loader's message.
     var settings: StoreSettings {
-        var settings = StoreSettings.standard
-        settings.folder = store
-        return settings
+        get throws {
+            var settings = try settingsFile.load(failing: 2).store
+            if let store { settings.folder = store }
+            return settings
+        }
     }
 
     /// Opens the store, which must exist already (a store is made by `kiosk roster import`):
     /// a command that only reads or removes never makes an empty one by mistake. Any
     /// problem ends the command with status 2 and the store's message.
     func openExisting() throws -> StationStore {
+        let store = try settings.folder
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: store, isDirectory: &isFolder), !isFolder.boolValue {
             throw CommandFailure(status: 2, "--store \(store) is a file, not a store folder; give the station store's folder")
         }
         guard FileManager.default.fileExists(atPath: "\(store)/\(StationStore.databaseName)") else {
             throw CommandFailure(status: 2, "no station store in \(store) (no \(StationStore.databaseName) there); "
-                + "give --store with the station's store folder, or make one with kiosk roster import FILE.csv")
+                + "give --store (or the settings file's store.folder) with the station's store folder, "
+                + "or make one with kiosk roster import FILE.csv")
         }
         return try open()
     }
 
     /// Opens the store, making it when missing; status 2 with the store's message on failure.
     func open() throws -> StationStore {
+        let settings = try settings
         do {
             return try StationStore(settings: settings)
         } catch {
