@@ -57,28 +57,33 @@ public struct ComplianceChecker: Sendable {
     public func frameCheck(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1)
         -> (figures: FaceFigures?, results: [CheckResult]) {
         let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
-        let plan = CropSolver(spec: spec).plan(landmarks.transformed(scale: scale), frame: full)
         var results = [sceneChecks.oneFace(faces, main: landmarks.boundingBox),
                        sceneChecks.framing(landmarks.transformed(scale: scale), frame: full)]
-        var face: (figures: FaceFigures, results: [CheckResult])?
-        if case let .success(crop) = plan {
-            // The photo's region in `frame`, at the photo's size: the face measures scale the
-            // face to a 128-px width (FaceSample), and a face of 180-300 px in the photo is
-            // reduced to it, never enlarged (at half size it was, and read soft).
-            let r = crop.sourceRegion(spec)
-            let region = PixelRect(x: Int((r.x / scale).rounded()), y: Int((r.y / scale).rounded()),
-                                   width: max(1, Int((r.width / scale).rounded())), height: max(1, Int((r.height / scale).rounded())))
-            let size = PixelSize(width: spec.width, height: spec.height)
-            let photoLike = Resampler.resample(frame, region: region, to: size)
-            let k = Double(size.width) / Double(region.width)
-            let moved = landmarks.transformed(scale: k, offset: Point2D(x: -Double(region.x) * k, y: -Double(region.y) * k))
-            face = faceChecks.check(photoLike, landmarks: moved)
-        } else {
-            face = faceChecks.check(frame, landmarks: landmarks)
-        }
+        let view = photoView(frame, landmarks: landmarks, scale: scale)
+        let face = faceChecks.check(view.image, landmarks: view.landmarks,
+                                    sceneLightness: sceneChecks.sceneLightness(view.image, landmarks: view.landmarks))
         results += face?.results ?? []
         if let clothing = sceneChecks.clothing(frame, landmarks: landmarks) { results.append(clothing) }
         return (face?.figures, results)
+    }
+
+    /// What the photo will show of `frame`: when the spec crop is possible, the photo's
+    /// region of `frame` at the photo's size with the landmarks moved along, else the frame
+    /// itself. The face measures scale the face to a 128-px width (FaceSample), and a face of
+    /// 180-300 px in the photo is reduced to it, never enlarged (at half size it was, and read
+    /// soft); the scene's reference lightness is taken over what the photo shows.
+    func photoView(_ frame: RGBImage, landmarks: FaceLandmarks, scale: Double = 1) -> (image: RGBImage, landmarks: FaceLandmarks) {
+        let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
+        guard case let .success(crop) = CropSolver(spec: spec).plan(landmarks.transformed(scale: scale), frame: full) else {
+            return (frame, landmarks)
+        }
+        let r = crop.sourceRegion(spec)
+        let region = PixelRect(x: Int((r.x / scale).rounded()), y: Int((r.y / scale).rounded()),
+                               width: max(1, Int((r.width / scale).rounded())), height: max(1, Int((r.height / scale).rounded())))
+        let size = PixelSize(width: spec.width, height: spec.height)
+        let k = Double(size.width) / Double(region.width)
+        return (Resampler.resample(frame, region: region, to: size),
+                landmarks.transformed(scale: k, offset: Point2D(x: -Double(region.x) * k, y: -Double(region.y) * k)))
     }
 
     /// The results of `frameCheck` alone.
@@ -111,24 +116,33 @@ public struct ComplianceChecker: Sendable {
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
         let main = mainFace(faces)
         results.append(sceneChecks.oneFace(faces.map(\.faceBox), main: main?.box))
+        var found: [DetectedFace]?
+        if let source {
+            if let sourceFaces {
+                found = sourceFaces
+            } else {
+                do { found = try detector.detect(in: source) } catch { throw .face(error) }
+            }
+        }
         if let main {
-            results += photoResults(photo, landmarks: main.landmarks)
+            // The exposure's reference is the scene the face was lit in: the source frame's,
+            // over what the photo shows of it; a finished photo alone has the spec's
+            // background colour around the head, which says the scene was right.
+            let scene = found.flatMap(mainFace).map { person in
+                let view = photoView(source!, landmarks: person.landmarks)
+                return sceneChecks.sceneLightness(view.image, landmarks: view.landmarks)
+            } ?? sceneChecks.sceneLightness(photo, landmarks: main.landmarks)
+            results += photoResults(photo, landmarks: main.landmarks, sceneLightness: scene)
         }
         let report = ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
         // People and framing count from the source when there is one: the crop may have
         // cut a second person away.
-        guard let source else { return report }
-        let found: [DetectedFace]
-        if let sourceFaces {
-            found = sourceFaces
-        } else {
-            do { found = try detector.detect(in: source) } catch { throw .face(error) }
-        }
+        guard let source, let found else { return report }
         return report.merging(sourceResults(source, faces: found))
     }
 
-    private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {
-        var results = faceChecks.check(photo, landmarks: landmarks)?.results ?? []
+    private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks, sceneLightness: Double?) -> [CheckResult] {
+        var results = faceChecks.check(photo, landmarks: landmarks, sceneLightness: sceneLightness)?.results ?? []
         results += photoChecks.geometry(photo, landmarks: landmarks)
         results.append(photoChecks.strayObjects(photo, landmarks: landmarks))
         if let clothing = sceneChecks.clothing(photo, landmarks: landmarks) { results.append(clothing) }

@@ -16,6 +16,10 @@ public struct FaceFigures: Sendable, Codable, Hashable {
     public var lightBalance: Double
     /// Median L* of the face skin.
     public var skinLightness: Double
+    /// The scene's reference lightness: L* of the brightest large area around the head (the
+    /// station's light backdrop, a white collar) under the same light as the face, which the
+    /// skin's own tone does not move (nil: not measured). See `SceneChecks.sceneLightness`.
+    public var sceneLightness: Double?
     public var clippedShare: Double
     public var hotSpotShare: Double
     public var glareShare: Double
@@ -35,7 +39,7 @@ public struct FaceChecks: Sendable {
 
     /// The figures of the face with `landmarks` in `image` (any size: a reduced camera
     /// frame, the full frame or the finished photo). Nil when the face lies outside it.
-    public func figures(_ image: RGBImage, landmarks: FaceLandmarks) -> FaceFigures? {
+    public func figures(_ image: RGBImage, landmarks: FaceLandmarks, sceneLightness: Double? = nil) -> FaceFigures? {
         guard let sample = FaceSample(image, landmarks: landmarks) else { return nil }
         let l = sample.landmarks
         let w = sample.rgb.width, h = sample.rgb.height
@@ -52,7 +56,8 @@ public struct FaceChecks: Sendable {
         return FaceFigures(
             roll: l.rollDegrees, yaw: pose?.yaw, pitch: pose?.pitch,
             eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio), mouthOpening: l.mouthOpenness,
-            lightBalance: balance, skinLightness: skinMedian, clippedShare: clippedShare(sample, skin),
+            lightBalance: balance, skinLightness: skinMedian, sceneLightness: sceneLightness,
+            clippedShare: clippedShare(sample, skin),
             hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),
             redEyeShare: max(redEye(sample, l.rightEye), redEye(sample, l.leftEye)),
             sharpness: sharpness(sample))
@@ -93,10 +98,11 @@ public struct FaceChecks: Sendable {
             Hint("\(dark.0)脸偏暗（阴阳脸）：请在\(dark.0)侧补光，或让两侧灯光一样亮",
                  "Your \(dark.1) cheek is darker (yin-yang face): add light on your \(dark.1) or even out the two lights"),
             detail: "darker: the person's \(dark.1) cheek (image \(dark.2))")
-        let darkVerdict = l.faceDarkness.verdict(f.skinLightness), brightVerdict = l.faceBrightness.verdict(f.skinLightness)
+        let (darkVerdict, brightVerdict) = exposure(f)
         out.append(CheckResult(
             id: .exposure, clause: "face exposure", value: f.skinLightness, unit: "L*",
-            limit: "too dark: \(l.faceDarkness); too bright: \(l.faceBrightness)",
+            limit: "too dark: \(l.faceDarkness), or \(l.dimSceneFaceDarkness) with the scene \(l.sceneDarkness); "
+                + "too bright: \(l.faceBrightness)",
             verdict: max(darkVerdict, brightVerdict),
             hint: darkVerdict > brightVerdict ? Hint("脸部太暗：请打开或调亮灯光", "Your face is too dark: turn the lights up")
                 : Hint("脸部太亮：请调暗灯光或后退一点", "Your face is too bright: turn the lights down or move back")))
@@ -113,9 +119,24 @@ public struct FaceChecks: Sendable {
         return out
     }
 
+    /// The exposure's verdicts, too dark and too bright: the one rule for the checks and the
+    /// guidance. Too dark when the skin is below `faceDarkness` whatever the scene, or below
+    /// `dimSceneFaceDarkness` while the scene's reference (`sceneLightness`, the light backdrop
+    /// around the head) is below `sceneDarkness` too: a dark skin in good light has a light
+    /// backdrop beside it, a dim light darkens both. Too bright above `faceBrightness`.
+    public func exposure(_ f: FaceFigures) -> (dark: Verdict, bright: Verdict) {
+        let l = limits
+        var dark = l.faceDarkness.verdict(f.skinLightness)
+        if let scene = f.sceneLightness {
+            dark = max(dark, min(l.dimSceneFaceDarkness.verdict(f.skinLightness), l.sceneDarkness.verdict(scene)))
+        }
+        return (dark, l.faceBrightness.verdict(f.skinLightness))
+    }
+
     /// Figures and results in one call (nil figures: the face is outside the image).
-    public func check(_ image: RGBImage, landmarks: FaceLandmarks) -> (figures: FaceFigures, results: [CheckResult])? {
-        figures(image, landmarks: landmarks).map { ($0, results($0)) }
+    public func check(_ image: RGBImage, landmarks: FaceLandmarks, sceneLightness: Double? = nil)
+        -> (figures: FaceFigures, results: [CheckResult])? {
+        figures(image, landmarks: landmarks, sceneLightness: sceneLightness).map { ($0, results($0)) }
     }
 
     /// The light ratio of the two face halves in stops: every skin pixel on the person's right
@@ -197,22 +218,31 @@ public struct FaceChecks: Sendable {
         return Double(bright) / Double(rect.width * rect.height)
     }
 
-    /// Saturated red in the pupil disc: red well above green and blue and bright enough to
-    /// be light, not a dark brown iris.
+    /// Saturated red in the pupil disc beyond what the ring around it shows: red well above
+    /// green and blue and bright enough to be light, not a dark brown iris. A red-eye pupil
+    /// glows inside an iris and lids that are not red; a reddish cast that covers the pupil
+    /// and its surroundings alike (skin seen through tinted lenses, a red lens) is not red eye,
+    /// so the ring's red share (from 1.5 to 2.6 pupil radii) is taken off the disc's.
     private func redEye(_ sample: FaceSample, _ eye: ArraySlice<Point2D>) -> Double {
         let pupil = FaceRegions.pupil(eye)
-        let disc = RegionMask.disc(pupil.centre, radius: max(1.5, pupil.radius), width: sample.rgb.width,
-                                   height: sample.rgb.height)
-        var red = 0, total = 0
-        sample.rgb.withUnsafeRows { p, stride in
-            disc.forEach { x, y in
-                let i = y * stride + 3 * x
-                let r = Int(p[i]), g = Int(p[i + 1]), b = Int(p[i + 2])
-                total += 1
-                if r >= 100 && 10 * r > 18 * g && 10 * r > 16 * b { red += 1 }
+        let radius = max(1.5, pupil.radius)
+        func share(_ mask: RegionMask) -> Double {
+            var red = 0, total = 0
+            sample.rgb.withUnsafeRows { p, stride in
+                mask.forEach { x, y in
+                    let i = y * stride + 3 * x
+                    let r = Int(p[i]), g = Int(p[i + 1]), b = Int(p[i + 2])
+                    total += 1
+                    if r >= 100 && 10 * r > 18 * g && 10 * r > 16 * b { red += 1 }
+                }
             }
+            return Double(red) / Double(max(1, total))
         }
-        return Double(red) / Double(max(1, total))
+        let w = sample.rgb.width, h = sample.rgb.height
+        let disc = RegionMask.disc(pupil.centre, radius: radius, width: w, height: h)
+        let ring = RegionMask.disc(pupil.centre, radius: 2.6 * radius, width: w, height: h)
+            .subtracting(RegionMask.disc(pupil.centre, radius: 1.5 * radius, width: w, height: h))
+        return max(0, share(disc) - share(ring))
     }
 
     /// How much of the inner face's edge contrast a further blur removes, in the worst of

@@ -113,6 +113,13 @@ struct RegionMask {
 
     var count: Int { bits.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
+    /// These pixels without those of `other` (of the same size).
+    func subtracting(_ other: RegionMask) -> RegionMask {
+        var out = self
+        for i in bits.indices where other.bits[i] { out.bits[i] = false }
+        return out
+    }
+
     func contains(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height && bits[y * width + x] }
 
     func forEach(_ body: (Int, Int) -> Void) {

@@ -136,6 +136,41 @@ public struct SceneChecks: Sendable {
         ]
     }
 
+    /// The scene's reference lightness around the face with `landmarks`: the L* of the
+    /// brightest large area of `image` outside the head: the 90th percentile of the medians
+    /// of a 12 × 16 grid of cells, cells whose centre lies on the head (from the chin to a
+    /// face width above the brows, 0.65 face widths either side of the face's centre) left
+    /// out. Under the station's
+    /// light this is the plain light backdrop (or a white collar): it tells a scene that is
+    /// under- or over-exposed from a dark or light skin in good light, which the skin's
+    /// lightness alone cannot. Nil when no cell is left.
+    public func sceneLightness(_ image: RGBImage, landmarks: FaceLandmarks) -> Double? {
+        let face = FaceGeometry(landmarks)
+        let w = face.faceWidth
+        let brows = landmarks.points[17...26].map(\.y).min() ?? face.chinY
+        let head = PixelRectD(x: face.centreX - 0.65 * w, y: brows - w, width: 1.3 * w, height: face.chinY - brows + w)
+        let columns = 12, rows = 16, cell = 4
+        let small = image.resized(to: PixelSize(width: columns * cell, height: rows * cell), filter: .area).lab()
+        let sx = Double(image.width) / Double(columns), sy = Double(image.height) / Double(rows)
+        var medians: [Float] = []
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let cx = (Double(column) + 0.5) * sx, cy = (Double(row) + 0.5) * sy
+                if cx > head.x && cx < head.x + head.width && cy > head.y && cy < head.y + head.height { continue }
+                var values: [Float] = []
+                small.withUnsafeRows { p, stride in
+                    for y in row * cell..<(row + 1) * cell {
+                        for x in column * cell..<(column + 1) * cell { values.append(p[y * stride + 3 * x]) }
+                    }
+                }
+                medians.append(Float(median(values)))
+            }
+        }
+        guard !medians.isEmpty else { return nil }
+        medians.sort()
+        return Double(medians[min(medians.count - 1, Int(0.9 * Double(medians.count)))])
+    }
+
     static func lab(_ color: RGBColor) -> (l: Float, a: Float, b: Float) {
         let lab = RGBImage(width: 1, height: 1, elements: [color.r, color.g, color.b]).lab()
         return (lab[0, 0, 0], lab[0, 0, 1], lab[0, 0, 2])

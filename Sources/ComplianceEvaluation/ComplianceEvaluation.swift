@@ -33,7 +33,7 @@ public struct ComplianceEvaluation: Sendable {
 
     /// The checks that judge each defect kind of both sets.
     public static let targets: [String: [CheckID]] = [
-        "yinyang": [.evenLight],
+        "yinyang": [.evenLight], "softbox": [.evenLight], "redeye": [.redEye],
         "underexpose": [.exposure], "overexpose": [.exposure, .clippedHighlights],
         "defocus": [.sharpness], "motion": [.sharpness], "blur": [.sharpness],
         "roll": [.roll],

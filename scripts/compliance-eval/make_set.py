@@ -13,8 +13,15 @@ the person and given one defect each, made with physics the Swift detectors do n
   yinyang      one of two side lamps dimmed: Lambertian shading of an ellipsoid head placed
                from the keypoints, applied to the person only (through the alpha); strength
                = how much less light the darker face half receives than the brighter (%)
-  roll         the whole frame rotated about the chin (edge pixels repeated) towards the
-               side the head already leans, strength = the turn in degrees
+  softbox      a broad soft box to one side: a linear gradient of the light across the head
+               in linear light (clamped beyond the head), through the alpha; strength as for
+               yinyang (the gentle ramp a reviewer still rejects, unlike a lamp's falloff)
+  redeye       the retina's reflection: a soft-edged disc of deep red light (its colour, its
+               red against the skin's and its radius varying per frame) laid over the pupil
+               in linear light; strength =
+               the disc's radius in % of the face width
+  roll         the whole frame first levelled by the keypoints' eye line, then rotated about
+               the chin (edge pixels repeated), strength = the eye line's angle in degrees
 
 Every frame, clean ones included, goes through the same camera model (the frame's pixels
 read as the filmic curve's output, radiance recovered, defect, sensor noise, curve, JPEG
@@ -34,7 +41,10 @@ reviewer's view (the issue's figures):
            0.7 % borderline
   motion   reject from a line of 2.5 % of the face width (sigma L/sqrt(12) = 0.72 %, like
            that slight defocus); 1.2 % borderline
-  roll     reject at 7 and 10 degrees added (a reviewer sees the tilt); 4 degrees borderline
+  softbox  as yinyang: reject >= 35 %, 20 % borderline
+  redeye   reject from a disc radius of 2.5 % of the face width (a dilated pupil of about
+           6 mm glowing red); 1.5 % borderline (a small red glint a strict reviewer may miss)
+  roll     reject at 7 and 10 degrees (a reviewer sees the tilt); 4 degrees borderline
 
     python make_set.py --cache ~/.cache/photo-kiosk
 
@@ -59,7 +69,7 @@ from PIL import Image
 from scipy import ndimage, signal
 
 GENERATOR = "scripts/compliance-eval/make_set.py"
-VERSION = "2"
+VERSION = "3"
 SEED = "photo-kiosk compliance-eval v1"
 JPEG_QUALITY = 90
 CLEAN_PER_SOURCE = 5
@@ -72,15 +82,19 @@ DEFECTS = {
     "overexpose": [(0.5, "borderline"), (1.0, "reject"), (1.5, "reject")],
     "defocus": [(0.7, "borderline"), (1.3, "reject"), (2.2, "reject")],
     "motion": [(1.2, "borderline"), (2.5, "reject"), (4.0, "reject")],
+    "softbox": [(20, "borderline"), (35, "reject"), (50, "reject")],
+    "redeye": [(1.5, "borderline"), (2.5, "reject"), (3.5, "reject")],
     "roll": [(4, "borderline"), (7, "reject"), (10, "reject")],
 }
 UNITS = {"yinyang": "% less light on the darker face half", "underexpose": "stops", "overexpose": "stops",
          "defocus": "disc radius, % of face width", "motion": "line length, % of face width",
-         "roll": "degrees turned, towards the source's own lean"}
+         "softbox": "% less light on the darker face half (a linear gradient across the head)",
+         "redeye": "reflection disc radius, % of face width",
+         "roll": "degrees of the eye line after levelling the source"}
 
 # What the sources themselves break, judged by eye on the matte set's review.png and from the
 # keypoints: a check that fails a clean frame for these is right, and is not counted as a
-# false alarm. Roll is added from the keypoints where the source's own tilt is 5 degrees or
+# false alarm. Roll is added from the pupils where the source's own tilt is 5 degrees or
 # more (Biden: 11 degrees).
 NATURAL = {
     "fr_obama": {"mouth-closed": "broad smile, teeth showing"},
@@ -98,10 +112,6 @@ NATURAL = {
     "feat_hao": {"mouth-closed": "broad smile, teeth showing"},
     "feat_single": {"mouth-closed": "broad smile, teeth showing"},
 }
-
-# Leans judged by eye where the keypoints call the head level (image y down: +1 when the eye
-# on the image's right is the lower one).
-LEAN = {"fr_obama2": 1}
 
 # ----------------------------------------------------------------------------- camera model
 
@@ -150,10 +160,14 @@ def keypoints_of(case):
     return re, le, nose, mouth
 
 
-def source_roll(case):
-    """The head's roll from the eye line (degrees; positive: the person's left eye lower)."""
+def source_roll(case, radiance):
+    """The head's roll from the line through the pupils (degrees; positive: the person's
+    left eye lower). The keypoints' eyes (BlazeFace) are off by up to 4 degrees of roll on
+    these sources, so each pupil is found as the darkest spot near its keypoint."""
     re, le, _, _ = keypoints_of(case)
-    return math.degrees(math.atan2(le[1] - re[1], le[0] - re[0]))
+    fw = case["truth"]["face_width"]
+    a, b = pupil_centre(radiance, re, fw), pupil_centre(radiance, le, fw)
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
 
 
 def chin_of(case):
@@ -315,6 +329,72 @@ def yinyang_gain(head, h, w, dim_side, percent):
     return gain(dim).astype(np.float32), dim
 
 
+def softbox_gain(head, h, w, dim_side, percent):
+    """The relighting gain of a soft box to one side: the light falls linearly across the head
+    (head-aligned, from one side of the head model to the other, clamped beyond it) so that
+    the darker half gets `percent` % less light than the brighter (mean over the halves), the
+    dimmer side being `dim_side`. The slope is found by bisection."""
+    _, _, _, u, _, _ = head.normals(h, w)
+    t = np.clip(u / (2 * head.axes[0]) + 0.5, 0, 1)  # 0 at the image-left edge of the head, 1 at the right
+    if dim_side == "right":  # the person's right is the image's left
+        t = 1 - t
+    rmask, lmask = head.halves(h, w)
+    dark_mask, bright_mask = (rmask, lmask) if dim_side == "right" else (lmask, rmask)
+    lo, hi = 0.0, 1.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        g = 1 - mid * t
+        if 1 - g[dark_mask].mean() / g[bright_mask].mean() < percent / 100:
+            lo = mid
+        else:
+            hi = mid
+    g = 1 - (lo + hi) / 2 * t
+    # the person's mean light kept, as a soft box moved aside would be turned up to keep
+    g = g / g[rmask | lmask].mean()
+    return g.astype(np.float32), (lo + hi) / 2
+
+
+def pupil_centre(radiance, eye, fw):
+    """The pupil near the keypoint `eye`: the darkest blob of a pupil's size (a difference of
+    Gaussians of the luminance: darker than its surroundings, which the lash line, a dark
+    stroke along the lid, is less) within 0.05 face widths, since the keypoints are good to
+    a few pixels only."""
+    y = radiance @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    y = ndimage.gaussian_filter(y, max(1.0, 0.012 * fw)) - ndimage.gaussian_filter(y, max(2.0, 0.035 * fw))
+    r = int(math.ceil(0.05 * fw))
+    x0, y0 = int(round(eye[0])), int(round(eye[1]))
+    best, at = None, (float(eye[0]), float(eye[1]))
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            if dx * dx + dy * dy > r * r:
+                continue
+            yy, xx = y0 + dy, x0 + dx
+            if 0 <= yy < y.shape[0] and 0 <= xx < y.shape[1] and (best is None or y[yy, xx] < best):
+                best, at = y[yy, xx], (float(xx), float(yy))
+    return np.array(at)
+
+
+def red_eye(radiance, eyes, fw, radius_percent, rng):
+    """The retina's reflection in both pupils: a disc of red light with a soft edge (a
+    Gaussian-blurred disc of `radius_percent` % of the face width) laid over each pupil in
+    linear light. Its colour (green and blue shares) and brightness (against the face's
+    red radiance below the eyes) vary per frame: a retina seen through the pupil is a deep
+    red, its red about as strong as the skin's or weaker, its green and blue far weaker."""
+    h, w, _ = radiance.shape
+    skin = float(np.median(radiance[int(eyes[0][1]):int(eyes[0][1] + 0.4 * fw), int(eyes[0][0]):int(eyes[1][0]), 0]))
+    colour = np.array([1.0, rng.uniform(0.06, 0.22), rng.uniform(0.04, 0.18)], np.float32)
+    level = skin * rng.uniform(0.45, 0.95)  # the disc's red against the skin's red
+    radius = radius_percent / 100 * fw
+    out = radiance.copy()
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    for eye in eyes:
+        c = pupil_centre(radiance, eye, fw)
+        disc = (((xx - c[0]) ** 2 + (yy - c[1]) ** 2) <= radius * radius).astype(np.float32)
+        m = np.clip(ndimage.gaussian_filter(disc, 0.25 * radius), 0, 1)[..., None] * 0.95
+        out = out * (1 - m) + m * colour * level
+    return out, dict(colour=[round(float(v), 3) for v in colour], red_over_skin_red=round(float(level / skin), 2))
+
+
 def half_ratio(radiance, alpha, head):
     """How much less light (in %) the darker face half shows than the brighter, by the
     median luminance of the person's pixels in each half: the source's own imbalance."""
@@ -351,7 +431,7 @@ def make_cases(case, base_index, out, matte):
     re, le, nose, mouth = keypoints_of(case)
     fw = case["truth"]["face_width"]
     chin = chin_of(case)
-    roll0 = source_roll(case)
+    roll0 = source_roll(case, radiance_full)
     made = []
 
     def truth(points, face_width):
@@ -382,6 +462,17 @@ def make_cases(case, base_index, out, matte):
         lit = radiance * (person * gain[..., None] + (1 - person))
         emit(f"{case['name']}__yinyang{strength}", lit, dict(kind="yinyang", strength=strength, unit=UNITS["yinyang"],
              darker=natural_side, lamp_dimmed_by=round(dim, 3), source_imbalance_percent=round(natural_percent, 1)), label)
+    for strength, label in DEFECTS["softbox"]:
+        gain, slope = softbox_gain(head, h, w, natural_side, strength)
+        person = a[..., None]
+        lit = radiance * (person * gain[..., None] + (1 - person))
+        emit(f"{case['name']}__softbox{strength}", lit, dict(kind="softbox", strength=strength, unit=UNITS["softbox"],
+             darker=natural_side, slope=round(slope, 3), source_imbalance_percent=round(natural_percent, 1)), label)
+    for strength, label in DEFECTS["redeye"]:
+        rng = np.random.default_rng(seed_of("redeye", case["name"]))
+        reddened, how = red_eye(radiance, (local[0], local[1]), fw, strength, rng)
+        emit(f"{case['name']}__redeye{strength}", reddened, dict(kind="redeye", strength=strength, unit=UNITS["redeye"],
+             **how), label)
     for strength, label in DEFECTS["underexpose"]:
         emit(f"{case['name']}__under{strength}", radiance * 2 ** -strength,
              dict(kind="underexpose", strength=strength, unit=UNITS["underexpose"]), label)
@@ -398,22 +489,18 @@ def make_cases(case, base_index, out, matte):
         emit(f"{case['name']}__motion{strength}", convolve(radiance, k),
              dict(kind="motion", strength=strength, unit=UNITS["motion"], length_px=round(strength / 100 * fw, 2),
                   direction_deg=direction), label)
-    # Roll: the frame turned by the strength, towards the side the head already leans (so the
-    # tilt adds to the source's own), alternately for a head that looks level. The keypoints'
-    # roll is good to a few degrees only (BlazeFace's eyes), so its sign is trusted from 3
-    # degrees, a lean judged by eye comes first, and the label counts the turn added.
-    if case["source"] in LEAN:
-        sign = LEAN[case["source"]]
-    elif abs(roll0) >= 3:
-        sign = 1 if roll0 > 0 else -1
-    else:
-        sign = 1 if base_index % 2 == 0 else -1
+    # Roll: the frame is levelled first (turned by the line through the pupils, as the shared
+    # station frames are levelled by their eye line), then turned to the strength, alternately
+    # to either side, so the label is the eye line's angle itself, not a turn added to an
+    # unknown lean.
+    sign = 1 if base_index % 2 == 0 else -1
     for strength, label in DEFECTS["roll"]:
-        angle = sign * strength  # the turn of the eye line, degrees (image y down)
-        turned = cut(radiance_full, win, angle=-angle, centre=chin)
-        points = turn_points((re, le, nose, mouth), -angle, chin)
+        angle = sign * strength  # the eye line's angle after the turn, degrees (image y down)
+        turn = angle - roll0
+        turned = cut(radiance_full, win, angle=-turn, centre=chin)
+        points = turn_points((re, le, nose, mouth), -turn, chin)
         emit(f"{case['name']}__roll{strength}", turned, dict(kind="roll", strength=strength, unit=UNITS["roll"],
-             source_roll_deg=round(roll0, 2), rotation_deg=round(angle, 2)), label, points=points)
+             source_roll_deg=round(roll0, 2), rotation_deg=round(turn, 2)), label, points=points)
     return made, clean_img
 
 
@@ -444,10 +531,10 @@ def main():
         items.sort(key=lambda c: c["name"])
         step = len(items) / CLEAN_PER_SOURCE
         chosen = [items[int(i * step)] for i in range(CLEAN_PER_SOURCE)]
-        roll0 = source_roll(chosen[0])
+        roll0 = source_roll(chosen[0], untone(load(matte / chosen[0]["frame"])))
         natural = dict(NATURAL.get(sid, {}))
         if abs(roll0) >= 5:
-            natural["head-roll"] = f"head tilted {abs(roll0):.1f} degrees in the source (keypoints)"
+            natural["head-roll"] = f"head tilted {abs(roll0):.1f} degrees in the source (pupils)"
         sources[sid] = dict(person=listing["sources"][sid]["person"], set=listing["sources"][sid]["set"],
                             roll_deg=round(roll0, 2), natural_defects=natural)
         for i, c in enumerate(chosen):
@@ -475,7 +562,7 @@ def main():
         " neither way), clean = no defect made; strengths and labels by construction (see make_set.py)",
         "truth: the matte set's MediaPipe keypoints moved into the window (and turned with a roll);"
         " right_eye = the person's right (image left); face_width = 2.1 eye distances",
-        "sources.*.natural_defects: clauses the source itself breaks (judged by eye; roll from the keypoints)",
+        "sources.*.natural_defects: clauses the source itself breaks (judged by eye; roll from the pupils)",
     ]
     listing_out = dict(generator=GENERATOR, version=VERSION, notes=notes, defects={k: dict(unit=UNITS[k],
                        strengths=[dict(strength=s, label=l) for s, l in v]) for k, v in DEFECTS.items()},
