@@ -105,7 +105,14 @@ check_preview_and_guide() {
     [ "$rows" -ge 15 ] || fail "$name: preview has $rows rows of half blocks, expected at least 15"
     # (capture-pane writes a colour only where it changes, so a row may carry none itself)
     printf '%s\n' "$shot" | grep -q '\[[34]8;2;' || fail "$name: no 24-bit colours on the screen"
-    printf '%s\n' "$shot" | grep '[▀▄]' | grep -q "$guide" || fail "$name: guide frame colour $guide not on the preview"
+    # The live picture follows the confirm screen: give the guide a few redraws to appear.
+    local tries=0
+    until printf '%s\n' "$shot" | grep '[▀▄]' | grep -q "$guide"; do
+        tries=$((tries + 1))
+        [ $tries -le 6 ] || { fail "$name: guide frame colour $guide not on the preview"; printf '%s\n' "$shot" | tail -4; return; }
+        sleep 0.5
+        shot=$(screen_with_colours)
+    done
 }
 
 amber='255;176;0'

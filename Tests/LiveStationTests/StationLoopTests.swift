@@ -45,6 +45,16 @@ private func output(_ program: String, _ arguments: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// The student's answer to the live picture and the review: c (the operator's capture) until
+/// the photo is there, then accept it (y when its checks only warn); the step that follows, or
+/// why the photo failed.
+private func answerCapture(_ screen: ScreenContent, next: String) -> (keys: [Key], step: String?) {
+    if screen.headline.hasPrefix("照片不合格") { return ([.character("q")], "the photo failed: \(screen.subline)") }
+    if screen.headline.hasPrefix("照片有") { return ([.character("y")], next) }
+    if screen.headline.hasPrefix("照片合格") { return ([.enter], next) }
+    return ([.character("c")], nil)
+}
+
 private let landmarkModel = FileManager.default.fileExists(atPath: FaceModels.standard.landmarks68.path)
 private let tools = ["/usr/bin/qrencode", "/usr/bin/sqlite3", "/usr/bin/sha256sum"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     && (try? output("/usr/bin/env", ["which", "convert"])) != nil
@@ -120,17 +130,10 @@ struct StationLoopTests {
                 #expect(screen.headline.contains("张*明") && !screen.headline.contains("三"))
                 step = "capture"
                 return [.enter]
-            case "capture" where screen.headline.hasPrefix("照片不合格"):
-                step = "the photo failed: \(screen.subline)"
-                return [.character("q")]
-            case "capture" where screen.headline.hasPrefix("照片有"):
-                step = "fee"
-                return [.character("y")]
-            case "capture" where screen.headline.hasPrefix("照片合格"):
-                step = "fee"
-                return [.enter]
             case "capture":
-                return [.character("c")]
+                let answer = answerCapture(screen, next: "fee")
+                step = answer.step ?? step
+                return answer.keys
             case "fee" where screen.headline.hasPrefix("请缴费"):
                 feeScreen = screen
                 step = "done"
@@ -255,17 +258,10 @@ struct StationLoopTests {
             case "confirm" where screen.headline.hasPrefix("请核对"):
                 step = "capture"
                 return [.enter]
-            case "capture" where screen.headline.hasPrefix("照片不合格"):
-                step = "the photo failed: \(screen.subline)"
-                return [.character("q")]
-            case "capture" where screen.headline.hasPrefix("照片有"):
-                step = "fee"
-                return [.character("y")]
-            case "capture" where screen.headline.hasPrefix("照片合格"):
-                step = "fee"
-                return [.enter]
             case "capture":
-                return [.character("c")]
+                let answer = answerCapture(screen, next: "fee")
+                step = answer.step ?? step
+                return answer.keys
             case "fee" where screen.headline.hasPrefix("请缴费"):
                 #expect(disk.fill() > 0)
                 step = "failed"
@@ -305,5 +301,72 @@ struct StationLoopTests {
         #expect(record.feeYuan == 60 && record.paymentMethod == "cash")
         #expect(try store.sessions().first?.collectionCode == Self.code)
         #expect(try FileManager.default.contentsOfDirectory(atPath: settings.folder + "/photos").count == 2)
+    }
+
+    @Test func aScannersBurstIsTheCodeAndAWrongIdentificationSaysNothingAboutAnyone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("station-identify-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var settings = StoreSettings()
+        settings.folder = folder.path
+        settings.minimumFreeMegabytes = 10
+        let store = try StationStore(settings: settings)
+        _ = try store.importRoster(text: """
+            student_number,school,batch,name,id_tail,review_status,rejection_reason,retake_owed
+            2020123456,北京大学,2024,张三明,123X,not-reviewed,,no
+            """)
+        let frames = try SourceSpec(parsing: "pattern:320x240@30").open()
+        defer { frames.stop() }
+        var pending: [Key] = []
+        var step = "start"
+        var scanned: ScreenContent?, refused: ScreenContent?, confirm: ScreenContent?
+        let typed = { (text: String) -> [Key] in text.map { Key.character($0) } + [.enter] }
+        let display = StudentDisplay { screen in
+            if !pending.isEmpty { return [pending.removeFirst()] }
+            switch step {
+            case "start" where screen.headline.hasPrefix("按回车开始拍照"):
+                step = "scan"
+                return [.enter]
+            case "scan" where screen.headline.hasPrefix("请输入学号"):
+                // The scanner types the whole code and Enter at once.
+                step = "wrong"
+                return Self.code.map { Key.character($0) } + [.enter]
+            case "wrong" where screen.checks.contains { $0.label.contains("已读取（扫码枪）") }:
+                scanned = screen
+                step = "right"
+                pending = typed("2020123456") + typed("9999")
+                return []
+            case "right" where screen.headline.hasPrefix("学号或身份证后四位不正确"):
+                refused = screen
+                step = "confirm"
+                pending = typed("2020123456") + typed("123X")
+                return []
+            case "confirm" where screen.headline.hasPrefix("请核对"):
+                confirm = screen
+                step = "quit"
+                return [.character("n")]
+            case "quit" where screen.headline.hasPrefix("按回车开始拍照"):
+                return [.character("q")]
+            default:
+                return []
+            }
+        }
+        let detector = try FaceDetector()
+        var loop = StationLoop(display: display, frames: frames, live: LiveSession(display: display, frames: frames, detector: detector, options: .init()),
+                               options: .init(),
+                               parts: .init(store: store, fees: .standard, session: .standard, identityCheck: nil,
+                                            operatorName: "王老师", today: { CalendarDay("2023-10-20")! }))
+        try loop.run(duration: 60)
+
+        #expect(step == "quit", "ended at step \(step); headlines: \(Set(display.screens.map(\.headline)))")
+        #expect(scanned != nil)
+        // A wrong tail says how many tries are left and nothing about the student.
+        let wrong = try #require(refused)
+        #expect(wrong.headline == "学号或身份证后四位不正确，还可尝试 2 次")
+        #expect(!wrong.headline.contains("张") && !wrong.subline.contains("北京") && !wrong.checks.contains { $0.label.contains("张") })
+        #expect(try #require(confirm).headline.contains("张*明，北京大学，2024 届"))
+        // "Not me" went back to the start: nothing saved, nothing of the student on screen.
+        let records = try store.records()
+        #expect(loop.receipts.isEmpty && records.isEmpty)
+        #expect(display.screens.last?.checks.isEmpty == true && display.screens.last?.image == nil)
     }
 }
