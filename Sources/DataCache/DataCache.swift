@@ -30,6 +30,10 @@ public struct DataCache: Sendable {
     /// frames with the exact alpha each was composited with, and clean plates.
     public var matteEvaluation: URL { root.appendingPathComponent("matte-eval") }
 
+    /// The project's compliance evaluation set (`scripts/compliance-eval/make_set.py`): portrait
+    /// windows of the matte set's clean frames with defects made in linear light, labelled by construction.
+    public var complianceEvaluation: URL { root.appendingPathComponent("compliance-eval") }
+
     /// The station frames shared beside the package (`../shared/eval/station-frames`: real
     /// portraits over plain walls with their exact alpha and plates), or
     /// `$PHOTO_KIOSK_STATION_FRAMES`.

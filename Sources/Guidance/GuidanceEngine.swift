@@ -48,6 +48,10 @@ public struct GuidanceThresholds: Hashable, Sendable {
     /// Median L* of the face skin, too dark and too bright.
     public var dark: GuidanceThreshold
     public var bright: GuidanceThreshold
+    /// The skin's darkness in a dim scene, and when the scene counts as dim: the checks'
+    /// exposure rule (`FaceChecks.exposure`) judges a dim skin against the light around it.
+    public var dimSceneDark: GuidanceThreshold
+    public var dimScene: GuidanceThreshold
     /// Landmark speed in inter-eye distances per second.
     public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
 
@@ -70,14 +74,17 @@ public struct GuidanceThresholds: Hashable, Sendable {
         light = inside(limits.lightImbalance)
         dark = inside(limits.faceDarkness)
         bright = inside(limits.faceBrightness)
+        dimSceneDark = inside(limits.dimSceneFaceDarkness)
+        dimScene = inside(limits.sceneDarkness)
     }
 
     /// The threshold the guidance holds each covered check to, with the compliance limit it
-    /// lies inside (the exposure check has two).
+    /// lies inside (the exposure check has four).
     public func covered(by limits: ComplianceLimits) -> [(check: CheckID, guidance: GuidanceThreshold, limit: Limit)] {
         [(.roll, roll, limits.roll), (.yaw, yaw, limits.yaw), (.pitch, pitch, limits.pitch), (.eyesOpen, eyes, limits.eyeOpening),
          (.mouthClosed, mouth, limits.mouthOpening), (.evenLight, light, limits.lightImbalance),
-         (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness)]
+         (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness),
+         (.exposure, dimSceneDark, limits.dimSceneFaceDarkness), (.exposure, dimScene, limits.sceneDarkness)]
     }
 }
 
@@ -178,7 +185,10 @@ public struct GuidanceEngine: Sendable {
             holds(.eyesClosed, f.eyeOpening, thresholds.eyes)
             holds(.mouthOpen, f.mouthOpening, thresholds.mouth)
             holds(.unevenLight(darkSide: Self.darkSide(f)), abs(f.lightBalance), thresholds.light)
-            holds(.tooDark, f.skinLightness, thresholds.dark)
+            // As the checks' exposure rule: the floor whatever the scene, the higher limit
+            // when the light around the head is dim too.
+            let dim = f.sceneLightness.map { thresholds.dimScene.holds($0, active: active.contains(.tooDark)) } ?? false
+            holds(.tooDark, f.skinLightness, dim ? thresholds.dimSceneDark : thresholds.dark)
             holds(.tooBright, f.skinLightness, thresholds.bright)
         }
         for check in m.checks where check.verdict == .fail && !Self.notJudgedLive.contains(check.id) {

@@ -16,36 +16,18 @@ struct ChecksCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Evaluation set folders (default: the project's set in the test-data cache, then the shared station frames).")
-    var sets: [String] = []
-
-    @Option(help: "Write every outcome (figures and results) as JSON to this file.")
-    var json: String?
-
-    @Option(help: "A JSON file of pinned figures per set and split (scripts/compliance-eval/limits.json): exit 1 when one breaks.")
-    var limits: String?
-
-    @Option(help: "Only cases whose name contains this text.")
-    var only: String?
+    @OptionGroup var evaluation: EvaluationOptions
 
     func run() throws {
-        let folders = sets.isEmpty
-            ? [DataCache.standard.root.appendingPathComponent("compliance-eval"), DataCache.stationFrames]
-            : sets.map { URL(fileURLWithPath: $0) }
-        let pinned = try limits.map { file -> ComplianceLimitsFile.Sets in
-            do {
-                return try JSONDecoder().decode(ComplianceLimitsFile.Sets.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-            } catch {
-                throw ValidationError("--limits \(file): \(error)")
-            }
-        }
-        let evaluation = ComplianceEvaluation(detector: try FaceDetector(models: .defaults()))
+        let folders = evaluation.folders(default: [DataCache.standard.complianceEvaluation, DataCache.stationFrames])
+        let pinned = try evaluation.pinned(ComplianceLimitsFile.Sets.self)
+        let checks = ComplianceEvaluation(detector: try FaceDetector(models: .defaults()))
         var broken: [String] = []
         var all: [ComplianceEvaluation.Outcome] = []
         for folder in folders {
             var set = try ComplianceSet(folder: folder)
-            if let only { set.cases = set.cases.filter { $0.name.contains(only) } }
-            let outcomes = try evaluation.run(set) { o in print(Self.line(o)) }
+            set.cases = set.cases.filter { evaluation.includes($0.name) }
+            let outcomes = try checks.run(set) { o in print(Self.line(o)) }
             all += outcomes
             let name = folder.lastPathComponent
             for split in Set(outcomes.map(\.split)).sorted() {
@@ -57,17 +39,8 @@ struct ChecksCommand: ParsableCommand {
             }
             if let pinned, pinned[name] == nil { broken.append("\(name): no figures pinned") }
         }
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(all).write(to: URL(fileURLWithPath: json))
-        }
-        if pinned != nil {
-            for line in broken { print("LIMIT BROKEN: \(line)") }
-            print(broken.isEmpty ? "compliance evaluation: every pinned figure holds"
-                : "compliance evaluation: \(broken.count) pinned figure(s) broken")
-            if !broken.isEmpty { throw ExitCode.failure }
-        }
+        try evaluation.write(all)
+        try evaluation.finish("compliance evaluation", broken: broken)
     }
 
     /// One frame: its label, what happened and the figures the face checks judged.

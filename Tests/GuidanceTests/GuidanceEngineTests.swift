@@ -114,6 +114,24 @@ struct GuidanceEngineTests {
         }
     }
 
+    @Test("a dim skin is asked to be lit before the check fails, and only when the light around the head is dim too")
+    func exposureFollowsTheScene() throws {
+        let limits = ComplianceLimits.standard
+        // Between the check's fail value and the guidance's entry: the check only warns.
+        let band = limits.dimSceneFaceDarkness
+        let dimSkin = band.fail + (band.warn - band.fail) / 4
+        var dimScene = GuidanceEngine()
+        #expect(try run(&dimScene, from: 0, seconds: 1.5) { try measures(at: $0) {
+            $0.skinLightness = dimSkin
+            $0.sceneLightness = limits.sceneDarkness.fail - 5
+        } }.issue == .tooDark)
+        var lightScene = GuidanceEngine()
+        #expect(try run(&lightScene, from: 0, seconds: 1.5) { try measures(at: $0) {
+            $0.skinLightness = dimSkin
+            $0.sceneLightness = limits.sceneDarkness.warn + 5
+        } }.issue == nil)
+    }
+
     @Test("the yin-yang face is told which cheek is dark, where the light comes from and what to do with the lamp")
     func yinYang() throws {
         var engine = GuidanceEngine()
