@@ -55,7 +55,7 @@ struct KioskOutputTests {
         (["record", "--seconds", "1", "-d", "replay:sub", "./sub"], 2, ["the folder ./sub: it is the same folder as the replayed folder sub", "choose another folder"]),
         (["demo", "-o", "other.jpg", "input.jpg"], 2, ["cannot write -o other.jpg: other.jpg is a file, not a folder"]),
         (["demo", "-o", "out", "input.jpg", "sub/input.jpg"], 2, ["the photo of sub/input.jpg", "the same file as the photo of input.jpg", "its own file"]),
-        (["run", "--output", "other.jpg", "--source", "pattern:"], 1, ["the photo folder other.jpg", "other.jpg is a file, not a folder"]),
+        (["run", "--store", "other.jpg", "--source", "pattern:"], 1, ["station store other.jpg", "other.jpg is a file, not a folder"]),
     ]
 
     @Test(arguments: 0..<refusals.count)
@@ -157,7 +157,7 @@ struct KioskOutputTests {
                                  ("snapshot", "2 the camera or source cannot be used, or the"),
                                  ("record", "2 the camera or source cannot be used, or the folder"),
                                  ("demo", "or the output folder cannot take the photos"),
-                                 ("run", "1 when the settings file, the photo folder")] {
+                                 ("run", "1 when the settings file, the camera, the face models, the station store")] {
             let help = try KioskProgram.run(["help", command], in: folder)
             let text = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(text.contains(words), "\(command): \(help.output)")

@@ -99,7 +99,7 @@ struct RunCommand: ParsableCommand {
             try store.readiness()
             return store
         } catch {
-            throw CommandFailure(status: 1, "station store: \(error)")
+            throw CommandFailure(status: 1, "\(error)")
         }
     }
 
