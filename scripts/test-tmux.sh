@@ -39,7 +39,8 @@ for i in 0 1 2 3; do
         -geometry +$((38 + i))+40 -composite "$work/person/f$i.jpg"
     # A 1280×720 camera; the photo is levelled (its eye line leans 13°), scaled, and lit to
     # the standard's face exposure (the portrait's skin reads about 44 L*, under the limit).
-    convert -size 1280x720 "xc:$bg" \( "$faces/biden.jpg" -virtual-pixel edge -distort SRT "565,420 1 -13.1" -resize 75% -gamma 1.4 \) \
+    # -quiet: ImageMagick warns about the portrait's XMP block, which it does not need.
+    convert -quiet -size 1280x720 "xc:$bg" \( "$faces/biden.jpg" -virtual-pixel edge -distort SRT "565,420 1 -13.1" -resize 75% -gamma 1.4 \) \
         -geometry +$((216 + i))+15 -composite "$work/biden/f$i.jpg"
 done
 
