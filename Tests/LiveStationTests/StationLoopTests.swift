@@ -59,6 +59,17 @@ private let landmarkModel = FileManager.default.fileExists(atPath: FaceModels.st
 private let tools = ["/usr/bin/qrencode", "/usr/bin/sqlite3", "/usr/bin/sha256sum"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     && (try? output("/usr/bin/env", ["which", "convert"])) != nil
 
+/// The station loop the tests drive: default live options, session settings and fees, the
+/// operator 王老师, and `day` as today (the fee depends on it).
+private func stationLoop(_ display: any StationDisplay, _ frames: any FrameSource, store: StationStore, detector: FaceDetector,
+                         identityCheck: EnrollmentFaceCheck? = nil, day: String) -> StationLoop {
+    let options = LiveSession.Options()
+    return StationLoop(display: display, frames: frames, live: LiveSession(display: display, frames: frames, detector: detector, options: options),
+                       options: options,
+                       parts: .init(store: store, fees: .standard, session: .standard, identityCheck: identityCheck,
+                                    operatorName: "王老师", today: { CalendarDay(day)! }))
+}
+
 @Suite("Station loop")
 struct StationLoopTests {
     /// The collection code as the national site might print it: opaque text, kept byte for byte.
@@ -157,11 +168,7 @@ struct StationLoopTests {
                 return []
             }
         }
-        let options = LiveSession.Options()
-        var loop = StationLoop(display: display, frames: frames, live: LiveSession(display: display, frames: frames, detector: detector, options: options),
-                               options: options,
-                               parts: .init(store: store, fees: .standard, session: .standard, identityCheck: identityCheck,
-                                            operatorName: "王老师", today: { CalendarDay("2023-10-20")! }))
+        var loop = stationLoop(display, frames, store: store, detector: detector, identityCheck: identityCheck, day: "2023-10-20")
         try loop.run(duration: 180)
 
         #expect(step == "quit", "the session ended at step \(step); headlines: \(Set(display.screens.map(\.headline)))")
@@ -281,11 +288,7 @@ struct StationLoopTests {
                 return []
             }
         }
-        let detector = try FaceDetector()
-        var loop = StationLoop(display: display, frames: frames, live: LiveSession(display: display, frames: frames, detector: detector, options: .init()),
-                               options: .init(),
-                               parts: .init(store: store, fees: .standard, session: .standard, identityCheck: nil,
-                                            operatorName: "王老师", today: { CalendarDay("2023-12-01")! }))
+        var loop = stationLoop(display, frames, store: store, detector: try FaceDetector(), day: "2023-12-01")
         try loop.run(duration: 180)
 
         #expect(step == "quit", "the session ended at step \(step); headlines: \(Set(display.screens.map(\.headline)))")
@@ -350,11 +353,7 @@ struct StationLoopTests {
                 return []
             }
         }
-        let detector = try FaceDetector()
-        var loop = StationLoop(display: display, frames: frames, live: LiveSession(display: display, frames: frames, detector: detector, options: .init()),
-                               options: .init(),
-                               parts: .init(store: store, fees: .standard, session: .standard, identityCheck: nil,
-                                            operatorName: "王老师", today: { CalendarDay("2023-10-20")! }))
+        var loop = stationLoop(display, frames, store: store, detector: try FaceDetector(), day: "2023-10-20")
         try loop.run(duration: 60)
 
         #expect(step == "quit", "ended at step \(step); headlines: \(Set(display.screens.map(\.headline)))")
