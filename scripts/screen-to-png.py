@@ -4,8 +4,10 @@
 Usage: screen-to-png.py CAPTURE.txt OUT.png
 
 Cells are 8×16 pixels; "▀" and "▄" are drawn as exact half cells (the preview), other
-characters with DejaVu Sans Mono, CJK with Droid Sans Fallback. Needs ImageMagick.
+characters with DejaVu Sans Mono, CJK with Droid Sans Fallback (Debian fonts-dejavu-core,
+fonts-droid-fallback). Needs ImageMagick.
 """
+import os
 import re
 import subprocess
 import sys
@@ -119,4 +121,7 @@ def main(src, out):
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit(__doc__)
+    for font, package in ((MONO, "fonts-dejavu-core"), (CJK, "fonts-droid-fallback")):
+        if not os.path.exists(font):
+            sys.exit(f"screen-to-png: the font {font} is missing: apt-get install {package}")
     main(sys.argv[1], sys.argv[2])

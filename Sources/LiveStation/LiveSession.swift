@@ -366,13 +366,13 @@ public struct LiveSession {
                                     tone: !review.problems.isEmpty ? .failure : review.warnings.isEmpty ? .good : .adjust)
         let verdict: Instruction
         if let problem = review.problems.first {
-            verdict = Instruction(chinese: "照片不合格：\(problem.chinese) 请按 R 重拍", english: "Not accepted: \(problem.english) Press R to retake")
+            verdict = Instruction(chinese: "照片不合格：\(problem.chinese) 请按 R 重拍", english: "Not accepted: \(problem.english). Press R to retake")
         } else if let warning = review.warnings.first {
             // A reviewer may reject what only warns: the student or operator reads it and decides.
             let count = review.warnings.count
             verdict = Instruction(
                 chinese: "照片有\(count)项需确认：\(warning.chinese) \(review.confirmationAsked ? "回车不能确认，" : "")按 Y 接受，按 R 重拍",
-                english: "\(count) to confirm: \(warning.english) \(review.confirmationAsked ? "Enter cannot accept it; " : "")"
+                english: "\(count) to confirm: \(warning.english). \(review.confirmationAsked ? "Enter cannot accept it; " : "")"
                     + "Y accepts it as it is, R retakes")
         } else {
             verdict = Instruction(chinese: "照片合格：回车确认，R 重拍", english: "Photo meets the standard: Enter to accept, R to retake")

@@ -80,11 +80,13 @@ public struct CellGrid: Hashable, Sendable {
     }
 
     /// Writes `text` aligned inside `width` cells from `column`, filling the rest of that
-    /// span with `background`.
+    /// span with `background`. Text wider than the span ends in "…" where it is cut, so a
+    /// reader sees that something is missing.
     public mutating func put(_ text: String, row: Int, column: Int = 0, width: Int? = nil, alignment: TextAlignment,
                              foreground: TerminalColor = .default, background: TerminalColor = .default, bold: Bool = false) {
         let span = width ?? (columns - column)
         fill(row: row, column: column, width: span, with: Cell(" ", background: background))
+        let text = Self.fitted(text, width: span)
         let textWidth = DisplayWidth.of(text)
         let offset = switch alignment {
         case .left: 0
@@ -92,6 +94,19 @@ public struct CellGrid: Hashable, Sendable {
         case .right: max(0, span - textWidth)
         }
         put(text, row: row, column: column + offset, foreground: foreground, background: background, bold: bold)
+    }
+
+    /// `text` cut to `width` cells with "…" at the end, or as it is when it fits.
+    static func fitted(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width, width > 0 else { return text }
+        var kept = String.UnicodeScalarView(), used = 0
+        for scalar in text.unicodeScalars {
+            let w = DisplayWidth.of(scalar)
+            if used + w > width - 1 { break }
+            kept.append(scalar)
+            used += w
+        }
+        return String(kept) + "…"
     }
 
     /// Before a cell is overwritten, blanks the other half of a wide character it is part of,

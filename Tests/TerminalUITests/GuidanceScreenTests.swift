@@ -12,6 +12,16 @@ struct GuidanceScreenTests {
         grid[column, row].background
     }
 
+    @Test("a line wider than the screen ends in … where it is cut, wide characters counted as two cells")
+    func tooLongALineEndsInAnEllipsis() {
+        var grid = CellGrid(columns: 10, rows: 2)
+        grid.put("Face the camera straight on", row: 0, alignment: .center)
+        #expect((0..<10).map { Character(grid[$0, 0].scalar) } == Array("Face the …"))
+        grid.put("请正对镜头，脸不要转", row: 1, alignment: .center)
+        #expect(grid[8, 1].scalar == "…" && grid[6, 1].scalar == "镜")
+        #expect(CellGrid.fitted("fits", width: 10) == "fits")
+    }
+
     @Test("the mirrored preview shows the image's left half on the right")
     func mirroredPreview() {
         let plain = screen.compose(ScreenContent(image: split, mirrored: false), columns: 40, rows: 20)
