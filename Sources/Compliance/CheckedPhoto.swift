@@ -15,11 +15,7 @@ extension ComplianceChecker {
     public func standardizeAndCheck(_ image: RGBImage, plate: RGBImage? = nil, detector: FaceDetector,
                                     standardizer: Standardizer) throws -> (photo: StandardPhoto, report: ComplianceReport) {
         let faces = try detector.detect(in: image)
-        let face: DetectedFace
-        switch people.person(faces) {
-        case let .success(found): face = found
-        case let .failure(problem): throw StandardizeError.framing(problem)
-        }
+        let face = try people.person(faces).mapError(StandardizeError.framing).get()
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
         let report = try check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces)
         return (photo, report)

@@ -56,7 +56,7 @@ public struct ComplianceChecker: Sendable {
     /// angles): the figures predict the finished photo's.
     public func frameCheck(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1)
         -> (figures: FaceFigures?, results: [CheckResult]) {
-        let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
+        let full = frame.size.scaled(by: scale)
         var results = [sceneChecks.oneFace(faces, main: landmarks.boundingBox),
                        sceneChecks.framing(landmarks.transformed(scale: scale), frame: full)]
         let view = photoView(frame, landmarks: landmarks, scale: scale)
@@ -73,7 +73,7 @@ public struct ComplianceChecker: Sendable {
     /// 180-300 px in the photo is reduced to it, never enlarged (at half size it was, and read
     /// soft); the scene's reference lightness is taken over what the photo shows.
     func photoView(_ frame: RGBImage, landmarks: FaceLandmarks, scale: Double = 1) -> (image: RGBImage, landmarks: FaceLandmarks) {
-        let full = PixelSize(width: Int((Double(frame.width) * scale).rounded()), height: Int((Double(frame.height) * scale).rounded()))
+        let full = frame.size.scaled(by: scale)
         guard case let .success(crop) = CropSolver(spec: spec).plan(landmarks.transformed(scale: scale), frame: full) else {
             return (frame, landmarks)
         }

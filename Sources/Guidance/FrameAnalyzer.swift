@@ -66,7 +66,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
                                          scale: scale)
         measures.figures = checked.figures
         measures.checks = checked.results
-        let full = PixelSize(width: Int((Double(image.width) * scale).rounded()), height: Int((Double(image.height) * scale).rounded()))
+        let full = image.size.scaled(by: scale)
         measures.framing = main.others.isEmpty
             ? CropSolver(spec: checker.spec).problem(landmarks.transformed(scale: scale), frame: full) : .severalPeople
         if let previous, time > previous.time, previous.scale == scale {

@@ -245,6 +245,11 @@ public struct PixelSize: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "\(width)×\(height)" }
+
+    /// This size `factor` times larger, rounded: an analysis copy's size back in the full frame's pixels.
+    public func scaled(by factor: Double) -> PixelSize {
+        PixelSize(width: Int((Double(width) * factor).rounded()), height: Int((Double(height) * factor).rounded()))
+    }
 }
 
 extension PixelBuffer where Format == RGB {
