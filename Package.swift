@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: System libraries and the C/C++ layer
@@ -74,7 +76,8 @@ let package = Package(
         // Tooling: whether the live guidance and the capture's checks agree on the same frames.
         .target(name: "GuidanceEvaluation", dependencies: ["Guidance", "Compliance", "MatteEvaluation", "ImageKit", "FaceKit", "PhotoStandard"]),
         .target(name: "ComplianceEvaluation", dependencies: ["Compliance", "FaceKit", "ImageKit"]),
-        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance", "StationStore", "Roster", "Fees"]),
+        .target(name: "KioskBenchmarks", dependencies: ["ImageKit", "DataCache", "PhotoStandard", "Capture", "FaceKit", "Guidance", "TerminalUI", "Compliance", "StationStore", "Roster", "Fees",
+                                                 "LiveStation", "EnrollmentFace"]),
         .target(name: "TerminalUI", dependencies: ["ImageKit"]),
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "Compliance"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
@@ -103,6 +106,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+
+        // MARK: The centre and the sync (issue 15)
+        // The wire types and the request signature both ends share (docs/sync-api.md).
+        .target(name: "SyncWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
@@ -160,6 +167,7 @@ let package = Package(
         .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
         .testTarget(name: "EnrollmentFaceTests", dependencies: ["EnrollmentFace", "IdentityCheck", "FaceKit", "ImageKit", "DataCache"]),
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
+        .testTarget(name: "SyncWireTests", dependencies: ["SyncWire"]),
         .testTarget(name: "FileOutputTests", dependencies: ["KioskProgram", "FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
     cxxLanguageStandard: .cxx17
