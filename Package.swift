@@ -110,6 +110,22 @@ let package = Package(
         // MARK: The centre and the sync (issue 15)
         // The wire types and the request signature both ends share (docs/sync-api.md).
         .target(name: "SyncWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The centre's storage behind one protocol: SQLite and a blob folder; PostgreSQL when configured.
+        .target(name: "CentralStore", dependencies: [
+            "SyncWire", "FileOutput",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.
+        .target(name: "CentralServer", dependencies: [
+            "SyncWire", "CentralStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // The station's sync client over the store's outbox.
+        .target(name: "StationSync", dependencies: [
+            "SyncWire", "StationStore", "Roster",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
 
         // MARK: Programs (wiring only)
         .executableTarget(
@@ -117,7 +133,7 @@ let package = Package(
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
-                "EnrollmentFace", "Speech",
+                "EnrollmentFace", "Speech", "StationSync", "SyncWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -132,8 +148,9 @@ let package = Package(
         .executableTarget(
             name: "kiosk-server",
             dependencies: [
-                "ImageKit",
+                "ImageKit", "SyncWire", "CentralStore", "CentralServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
 
@@ -168,6 +185,15 @@ let package = Package(
         .testTarget(name: "EnrollmentFaceTests", dependencies: ["EnrollmentFace", "IdentityCheck", "FaceKit", "ImageKit", "DataCache"]),
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
         .testTarget(name: "SyncWireTests", dependencies: ["SyncWire"]),
+        .testTarget(name: "CentralServerTests", dependencies: [
+            "CentralServer", "CentralStore", "SyncWire", "ScratchDisk",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // The sync against a real kiosk-server on loopback (the built product, killed and restarted).
+        .testTarget(name: "StationSyncTests", dependencies: [
+            "StationSync", "StationStore", "StoreTestSupport", "CentralServer", "CentralStore", "SyncWire", "Roster", "Fees",
+            "ScratchDisk", "KioskProgram",
+        ]),
         .testTarget(name: "FileOutputTests", dependencies: ["KioskProgram", "FileOutput", "ScratchDisk", "DataCache", "ImageKit"]),
     ],
     cxxLanguageStandard: .cxx17
