@@ -112,7 +112,7 @@ let package = Package(
         .target(name: "SyncWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The centre's storage behind one protocol: SQLite and a blob folder; PostgreSQL when configured.
         .target(name: "CentralStore", dependencies: [
-            "SyncWire", "FileOutput",
+            "SyncWire", "FileOutput", "Roster",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

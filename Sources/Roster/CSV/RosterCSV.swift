@@ -46,6 +46,17 @@ public enum RosterCSV {
     /// The students of a roster file's text, their ID tails hashed with `key`; every problem
     /// of the file at once (up to `RosterImportError.listedRows` rows) when there is any.
     public static func parse(_ text: String, key: IDTailKey) throws(RosterImportError) -> RosterFile {
+        let (lines, carriesReview) = try self.lines(text)
+        return RosterFile(entries: lines.map { line in
+            RosterEntry(studentNumber: line.studentNumber, school: line.school, batch: line.batch, name: MaskedName(masking: line.name)!,
+                        idTailHash: key.hash(line.idTail), review: line.review, retakeOwed: line.retakeOwed)
+        }, carriesReview: carriesReview)
+    }
+
+    /// The checked lines of a roster file's text, names and ID tails in clear (the centre
+    /// keeps them; a station hashes and masks them with `parse`), and whether the file gives
+    /// review statuses or retakes owed. Fails as `parse` does.
+    public static func lines(_ text: String) throws(RosterImportError) -> (lines: [RosterLine], carriesReview: Bool) {
         let records: [CSVRecords.Record]
         do {
             records = try CSVRecords.parse(text)
@@ -58,10 +69,10 @@ public enum RosterCSV {
         guard let header = records.first else { throw .empty }
         let columns = try self.columns(of: header)
         var problems: [RosterImportError.Row] = []
-        var entries: [RosterEntry] = []
+        var entries: [RosterLine] = []
         var firstLine: [StudentNumber: Int] = [:]
         for record in records.dropFirst() {
-            switch entry(record, columns: columns, key: key) {
+            switch entry(record, columns: columns) {
             case let .failure(problem):
                 problems.append(problem)
             case let .success(entry):
@@ -75,7 +86,7 @@ public enum RosterCSV {
         }
         guard problems.isEmpty else { throw .rows(problems) }
         guard !entries.isEmpty else { throw .noStudents }
-        return RosterFile(entries: entries, carriesReview: columns[.reviewStatus] != nil || columns[.retakeOwed] != nil)
+        return (entries, columns[.reviewStatus] != nil || columns[.retakeOwed] != nil)
     }
 
     private static func columns(of header: CSVRecords.Record) throws(RosterImportError) -> [Column: Int] {
@@ -95,8 +106,8 @@ public enum RosterCSV {
         return columns
     }
 
-    private static func entry(_ record: CSVRecords.Record, columns: [Column: Int], key: IDTailKey) -> Result<RosterEntry, RosterImportError.Row> {
-        func fail(_ problem: String) -> Result<RosterEntry, RosterImportError.Row> { .failure(.init(line: record.line, problem: problem)) }
+    private static func entry(_ record: CSVRecords.Record, columns: [Column: Int]) -> Result<RosterLine, RosterImportError.Row> {
+        func fail(_ problem: String) -> Result<RosterLine, RosterImportError.Row> { .failure(.init(line: record.line, problem: problem)) }
         if record.fields.count != columns.count {
             return fail("has \(record.fields.count) fields; the header names \(columns.count)")
         }
@@ -122,9 +133,8 @@ public enum RosterCSV {
         guard let retakeOwed = yesNo(value(.retakeOwed)) else {
             return fail("retake_owed \"\(value(.retakeOwed))\" is not yes or no")
         }
-        return .success(RosterEntry(studentNumber: number, school: value(.school), batch: value(.batch),
-                                    name: MaskedName(masking: value(.name))!, idTailHash: key.hash(tail),
-                                    review: review, retakeOwed: retakeOwed))
+        return .success(RosterLine(studentNumber: number, school: value(.school), batch: value(.batch), name: value(.name),
+                                   idTail: tail, review: review, retakeOwed: retakeOwed))
     }
 
     private static func yesNo(_ text: String) -> Bool? {
@@ -134,6 +144,18 @@ public enum RosterCSV {
         default: nil
         }
     }
+}
+
+/// One checked line of a roster file, as written (the name in full, the ID tail in clear).
+public struct RosterLine: Sendable, Hashable {
+    public var studentNumber: StudentNumber
+    public var school: String
+    public var batch: String
+    /// Never empty.
+    public var name: String
+    public var idTail: IDTail
+    public var review: ReviewStatus
+    public var retakeOwed: Bool
 }
 
 /// The students of a roster file.

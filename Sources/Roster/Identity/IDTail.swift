@@ -2,9 +2,11 @@ import Crypto
 import Foundation
 
 /// The last four characters of a Chinese ID number (身份证后四位): three digits and a check
-/// character, a digit or X. Held only long enough to hash it; never stored or shown.
+/// character, a digit or X. A station holds it only long enough to hash it and never stores
+/// or shows it; the centre keeps it to send with the roster.
 public struct IDTail: Sendable, Hashable {
-    fileprivate let text: String
+    /// The four characters, X upper-case.
+    public let text: String
 
     /// The tail, or nil when it is not three digits and a digit or X (a lower-case x is read
     /// as X, as the keypad may type it).
