@@ -148,7 +148,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-server",
             dependencies: [
-                "ImageKit", "SyncWire", "CentralStore", "CentralServer",
+                "ImageKit", "SyncWire", "CentralStore", "CentralServer", "FileOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
