@@ -102,7 +102,7 @@ let package = Package(
         // The captured face compared with the enrollment photo (FaceKit's descriptor and rule).
         .target(name: "EnrollmentFace", dependencies: ["IdentityCheck", "FaceKit", "ImageKit"]),
         .target(name: "StationStore", dependencies: [
-            "Roster", "Fees", "FileOutput", "IdentityCheck",
+            "Roster", "Fees", "FileOutput", "IdentityCheck", "SyncWire",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

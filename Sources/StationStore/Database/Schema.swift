@@ -104,6 +104,36 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3: session ids for the server, sync cursors, photo confirmations, held outbox entries") { db in
+            try db.execute(sql: """
+                -- The station-made id the server keys the session's record by (lower-case UUID).
+                ALTER TABLE session ADD COLUMN uuid TEXT CHECK (uuid IS NULL OR length(uuid) = 36);
+                -- Where the incremental downloads stand: 'roster' and 'decisions'.
+                CREATE TABLE syncCursor (
+                    feed TEXT PRIMARY KEY NOT NULL CHECK (feed IN ('roster', 'decisions')),
+                    cursor INTEGER NOT NULL CHECK (cursor >= 0)
+                );
+                -- The photos the server confirmed holding, by hash: purge removes only these.
+                CREATE TABLE confirmedPhoto (
+                    sha256 TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
+                    confirmedAt DATETIME NOT NULL
+                );
+                -- An entry the server refused for good (a conflicting record, a damaged file):
+                -- kept back from the sync, with why, until an operator releases it.
+                ALTER TABLE outbox ADD COLUMN heldAt DATETIME;
+                ALTER TABLE outbox ADD COLUMN heldReason TEXT;
+                INSERT OR IGNORE INTO confirmedPhoto (sha256, confirmedAt)
+                    SELECT photo.sha256, outbox.sentAt FROM outbox JOIN photo ON photo.id = outbox.photoId
+                    WHERE outbox.kind = 'photo' AND outbox.sentAt IS NOT NULL;
+                """)
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM session ORDER BY id") {
+                try db.execute(sql: "UPDATE session SET uuid = ? WHERE id = ?", arguments: [Schema.newSessionUUID(), id])
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX sessionByUUID ON session(uuid)")
+        }
         return migrator
     }
+
+    /// A new session id as the store keeps it (lower-case, as the API's paths write it).
+    static func newSessionUUID() -> String { UUID().uuidString.lowercased() }
 }

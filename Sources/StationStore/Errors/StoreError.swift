@@ -26,6 +26,9 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case roster(RosterImportError)
         /// No outbox entry has this number.
         case unknownOutboxEntry(Int64)
+        /// The server sent something the store cannot take (a roster row or a decision that
+        /// does not parse); nothing of its page was kept.
+        case serverData(String)
     }
 
     /// The store's folder.
@@ -41,7 +44,7 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var refusesNewSessions: Bool {
         switch reason {
         case .files, .databaseDamaged, .databaseTooNew, .database, .inUse: true
-        case .unknownStudent, .invalidSession, .roster, .unknownOutboxEntry: false
+        case .unknownStudent, .invalidSession, .roster, .unknownOutboxEntry, .serverData: false
         }
     }
 
@@ -69,6 +72,9 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot import the roster: \(error)"
         case let .unknownOutboxEntry(sequence):
             return "no outbox entry \(sequence) in \(folder)"
+        case let .serverData(problem):
+            return "the server sent what the station cannot take (\(problem)); nothing of that page was kept: "
+                + "tell the centre's administrator"
         }
     }
 
@@ -79,7 +85,7 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .databaseDamaged, .databaseTooNew, .database: "本机数据库故障，暂停拍照，请联系工作人员"
         case .inUse: "本机存储正被另一程序使用，暂停拍照，请联系工作人员"
         case .unknownStudent: "学号或身份证后四位不正确"
-        case .invalidSession, .roster, .unknownOutboxEntry: "保存失败，请联系工作人员"
+        case .invalidSession, .roster, .unknownOutboxEntry, .serverData: "保存失败，请联系工作人员"
         }
     }
 }

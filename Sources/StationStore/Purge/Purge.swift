@@ -24,23 +24,25 @@ public struct PurgeCandidate: Sendable, Hashable {
 extension StationStore {
     /// The station's copies that may go at `now`: only of sessions whose record the server
     /// has confirmed, and only once their retention has passed. The one purge rule: the
-    /// photo is kept `confirmedPhotoRetentionDays` after the server confirmed receiving it,
-    /// the source frame (never sent) until its `keepUntil`.
+    /// photo is kept `confirmedPhotoRetentionDays` after the server confirmed holding its
+    /// hash (`confirmedPhoto`, written by `markSent`; never before), the source frame (never
+    /// sent, the station's audit copy) until its `keepUntil`.
     public func purgeCandidates(at now: Date) throws(StoreError) -> [PurgeCandidate] {
         let photoRetention = Double(settings.confirmedPhotoRetentionDays) * 86_400
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT photo.id, photo.kind, photo.sha256, photo.size, photo.keepUntil,
-                       session.receiptCode, session.studentNumber, record.sentAt AS confirmedAt, sent.sentAt AS photoSentAt
+                       session.receiptCode, session.studentNumber, record.sentAt AS confirmedAt,
+                       confirmedPhoto.confirmedAt AS photoConfirmedAt
                 FROM photo JOIN session ON session.id = photo.sessionId
                 JOIN outbox AS record ON record.sessionId = session.id AND record.kind = 'session' AND record.sentAt IS NOT NULL
-                LEFT JOIN outbox AS sent ON sent.photoId = photo.id AND sent.kind = 'photo'
+                LEFT JOIN confirmedPhoto ON confirmedPhoto.sha256 = photo.sha256
                 WHERE photo.removedAt IS NULL ORDER BY photo.id
                 """).compactMap { row -> PurgeCandidate? in
                 let until: Date
                 if row["kind"] as String == "spec" {
-                    guard let sent = row["photoSentAt"] as Date? else { return nil }
-                    until = sent.addingTimeInterval(photoRetention)
+                    guard let confirmed = row["photoConfirmedAt"] as Date? else { return nil }
+                    until = confirmed.addingTimeInterval(photoRetention)
                 } else {
                     guard let keepUntil = row["keepUntil"] as Date? else { return nil }
                     until = keepUntil

@@ -36,20 +36,27 @@ extension StationStore {
         return try write { db in
             var summary = RosterImportSummary(added: 0, updated: 0)
             for entry in file.entries {
-                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM student WHERE studentNumber = ?", arguments: [entry.studentNumber.text]) ?? false
-                let reviewAssignments = file.carriesReview || !known
-                    ? ", review = excluded.review, rejectionReason = excluded.rejectionReason, retakeOwed = excluded.retakeOwed" : ""
-                try db.execute(sql: """
-                    INSERT INTO student (studentNumber, school, batch, maskedName, idTailHash, review, rejectionReason, retakeOwed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (studentNumber) DO UPDATE SET school = excluded.school, batch = excluded.batch,
-                        maskedName = excluded.maskedName, idTailHash = excluded.idTailHash\(reviewAssignments)
-                    """, arguments: [entry.studentNumber.text, entry.school, entry.batch, entry.name.text,
-                                     Data(entry.idTailHash.bytes), entry.review.word, entry.review.rejectionReason, entry.retakeOwed])
-                if known { summary.updated += 1 } else { summary.added += 1 }
+                if try Self.upsert(entry, withReview: file.carriesReview, db) { summary.updated += 1 } else { summary.added += 1 }
             }
             return summary
         }
+    }
+
+    /// Adds or updates one student (the roster file's and the server's roster alike); a known
+    /// student's review status and retake owed change only `withReview`. Returns whether the
+    /// student was known.
+    static func upsert(_ entry: RosterEntry, withReview: Bool, _ db: Database) throws -> Bool {
+        let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM student WHERE studentNumber = ?", arguments: [entry.studentNumber.text]) ?? false
+        let reviewAssignments = withReview || !known
+            ? ", review = excluded.review, rejectionReason = excluded.rejectionReason, retakeOwed = excluded.retakeOwed" : ""
+        try db.execute(sql: """
+            INSERT INTO student (studentNumber, school, batch, maskedName, idTailHash, review, rejectionReason, retakeOwed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (studentNumber) DO UPDATE SET school = excluded.school, batch = excluded.batch,
+                maskedName = excluded.maskedName, idTailHash = excluded.idTailHash\(reviewAssignments)
+            """, arguments: [entry.studentNumber.text, entry.school, entry.batch, entry.name.text,
+                             Data(entry.idTailHash.bytes), entry.review.word, entry.review.rejectionReason, entry.retakeOwed])
+        return known
     }
 
     /// Records the central review's decision for a student: a rejection owes a free retake.

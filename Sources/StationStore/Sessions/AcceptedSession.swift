@@ -57,6 +57,8 @@ public struct SavedSession: Sendable, Hashable {
     public var id: Int64
     /// The short code the student keeps (`K7QM-3XPA`).
     public var receiptCode: String
+    /// The id the server keys the session's record by.
+    public var uuid: UUID
     public var spec: ContentHash
     public var source: ContentHash
 }

@@ -27,7 +27,7 @@ extension StationStore {
         }
         let keepUntil = session.acceptedAt.addingTimeInterval(Double(settings.sourceFrameRetentionDays) * 86_400)
         return try write { db in
-            let (id, receipt) = try Self.insertSession(session, db)
+            let (id, receipt, uuid) = try Self.insertSession(session, db)
             let specId = try Self.insertPhoto(session: id, kind: "spec", spec, keepUntil: nil, db)
             _ = try Self.insertPhoto(session: id, kind: "source", source, keepUntil: keepUntil, db)
             try db.execute(sql: "INSERT INTO checkReport (sessionId, json) VALUES (?, ?)", arguments: [id, session.checkReportJSON])
@@ -45,20 +45,22 @@ extension StationStore {
                 try db.execute(sql: "UPDATE student SET retakeOwed = 0, review = 'not-reviewed', rejectionReason = NULL WHERE studentNumber = ?",
                                arguments: [session.studentNumber.text])
             }
-            return SavedSession(id: id, receiptCode: receipt, spec: spec, source: source)
+            return SavedSession(id: id, receiptCode: receipt, uuid: uuid, spec: spec, source: source)
         }
     }
 
-    /// Inserts the session under a new receipt code (drawn again on the rare clash).
-    private static func insertSession(_ session: AcceptedSession, _ db: Database) throws -> (Int64, String) {
+    /// Inserts the session under a new receipt code (drawn again on the rare clash) and a
+    /// new id for the server.
+    private static func insertSession(_ session: AcceptedSession, _ db: Database) throws -> (Int64, String, UUID) {
         var clashes = 0
         while true {
             let receipt = ReceiptCode.random()
+            let uuid = Schema.newSessionUUID()
             do {
                 try db.execute(sql: """
-                    INSERT INTO session (receiptCode, studentNumber, collectionCode, startedAt, acceptedAt) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [receipt, session.studentNumber.text, session.collectionCode, session.startedAt, session.acceptedAt])
-                return (db.lastInsertedRowID, receipt)
+                    INSERT INTO session (receiptCode, uuid, studentNumber, collectionCode, startedAt, acceptedAt) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [receipt, uuid, session.studentNumber.text, session.collectionCode, session.startedAt, session.acceptedAt])
+                return (db.lastInsertedRowID, receipt, UUID(uuidString: uuid)!)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && clashes < 8 {
                 clashes += 1
             }
