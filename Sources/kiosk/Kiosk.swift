@@ -28,6 +28,7 @@ struct Kiosk: ParsableCommand {
                 RecordsCommand.self,
                 ExportCommand.self,
                 PurgeCommand.self,
+                SyncCommand.self,
             ]),
             CommandGroup(name: "Camera", subcommands: [
                 DevicesCommand.self,
