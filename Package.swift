@@ -107,6 +107,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Readiness and watchdog pings to systemd (Type=notify) for the daemons (issue 16).
+        .target(name: "ServiceNotify"),
+        // What a deployment installs that the programs generate: the camera's udev rule.
+        .target(name: "StationDeployment"),
+
         // MARK: The centre and the sync (issue 15)
         // The wire types and the request signature both ends share (docs/sync-api.md).
         .target(name: "SyncWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -133,7 +138,7 @@ let package = Package(
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
-                "EnrollmentFace", "Speech", "StationSync", "SyncWire",
+                "EnrollmentFace", "Speech", "StationSync", "SyncWire", "StationDeployment", "ServiceNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -185,6 +190,8 @@ let package = Package(
         .testTarget(name: "EnrollmentFaceTests", dependencies: ["EnrollmentFace", "IdentityCheck", "FaceKit", "ImageKit", "DataCache"]),
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
         .testTarget(name: "SyncWireTests", dependencies: ["SyncWire"]),
+        .testTarget(name: "ServiceNotifyTests", dependencies: ["ServiceNotify"]),
+        .testTarget(name: "StationDeploymentTests", dependencies: ["StationDeployment"]),
         .testTarget(name: "CentralServerTests", dependencies: [
             "CentralServer", "CentralStore", "SyncWire", "ScratchDisk",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -23,6 +23,8 @@ packages=(
     libzbar-dev           # the collection code (QR) read from the webcam
     qrencode              # the code reader's tests make their QR codes with an independent encoder
     espeak-ng             # spoken prompts (Mandarin, English)
+    udev                  # the camera rule's test reads it with udevadm
+    systemd               # the unit files' test verifies them with systemd-analyze
 )
 
 # The face and person models Debian does not ship are looked for in the station's model

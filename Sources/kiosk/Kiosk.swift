@@ -17,6 +17,7 @@ struct Kiosk: ParsableCommand {
                 DemoCommand.self,
                 DoctorCommand.self,
                 ConfigCommand.self,
+                InstallCommand.self,
             ]),
             CommandGroup(name: "Photos", subcommands: [
                 StandardizeCommand.self,
