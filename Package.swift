@@ -111,6 +111,11 @@ let package = Package(
         .target(name: "ServiceNotify"),
         // What a deployment installs that the programs generate: the camera's udev rule.
         .target(name: "StationDeployment"),
+        // `kiosk doctor`: every check of what an operator can get wrong, with its fix.
+        .target(name: "StationDoctor", dependencies: [
+            "Capture", "FaceKit", "StationStore", "StationSync", "SyncWire", "LiveStation", "KioskConfiguration",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
 
         // MARK: The centre and the sync (issue 15)
         // The wire types and the request signature both ends share (docs/sync-api.md).
@@ -138,7 +143,7 @@ let package = Package(
             dependencies: [
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
-                "EnrollmentFace", "Speech", "StationSync", "SyncWire", "StationDeployment", "ServiceNotify",
+                "EnrollmentFace", "Speech", "StationSync", "SyncWire", "StationDeployment", "ServiceNotify", "StationDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -192,6 +197,10 @@ let package = Package(
         .testTarget(name: "SyncWireTests", dependencies: ["SyncWire"]),
         .testTarget(name: "ServiceNotifyTests", dependencies: ["ServiceNotify"]),
         .testTarget(name: "StationDeploymentTests", dependencies: ["StationDeployment"]),
+        .testTarget(name: "StationDoctorTests", dependencies: [
+            "StationDoctor", "StationStore", "StoreTestSupport", "StationSync", "SyncWire", "CentralServer", "CentralStore", "ScratchDisk",
+            "KioskProgram", "LiveStation",
+        ]),
         .testTarget(name: "CentralServerTests", dependencies: [
             "CentralServer", "CentralStore", "SyncWire", "ScratchDisk",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
