@@ -56,7 +56,15 @@ struct APIHandlers: Sendable {
         guard upload.id == id else {
             throw WireFailure(.badRequest, "the record's id \(upload.id.uuidString.lowercased()) differs from the path's \(text.lowercased())")
         }
-        let stored = try await store.acceptRecord(upload, from: station, at: now())
+        let stored: Bool
+        do {
+            stored = try await store.acceptRecord(upload, from: station, at: now())
+        } catch {
+            if case let .conflict(id) = error {
+                context.logger.warning("record conflict: station \(station.id) (\(station.name), \(station.school)) sent \(id.uuidString.lowercased()) with other content than held; the held record is kept")
+            }
+            throw error
+        }
         return JSONAnswer.response(stored ? .created : .ok, UploadReceipt(key: id.uuidString.lowercased(), stored: stored))
     }
 

@@ -72,8 +72,6 @@ struct WireErrorMiddleware: RouterMiddleware {
             switch failure {
             case .unavailable, .insufficientStorage:
                 context.logger.error("\(request.method) \(request.uri.path): \(failure)")
-            case .conflict:
-                context.logger.warning("record conflict from station \(context.station?.id ?? "?"): \(failure)")
             default: break
             }
             return try answer.response(from: request, context: context)

@@ -45,17 +45,19 @@ struct AuthenticationTests {
         case .future: request.time = fixture.now.addingTimeInterval(RequestSignature.allowedClockSkew + 5)
         case .alteredBody: request.sentBody = photo.bytes.dropLast() + Data([photo.bytes.last! ^ 1])
         case .unknownStation: request.station.id = UUID().uuidString.lowercased()
-        case .otherPath: request.path = SyncAPI.photo(PhotoBytes(2).sha256)
+        case .otherPath: request.sentPath = SyncAPI.photo(PhotoBytes(2).sha256)
         }
+        let sent = request
         try await fixture.withClient { client in
             let response = bad == .unsigned
-                ? try await client.execute(uri: request.path, method: .put, body: ByteBuffer(bytes: photo.bytes))
-                : try await request.send(client)
+                ? try await client.execute(uri: sent.path, method: .put, body: ByteBuffer(bytes: photo.bytes))
+                : try await sent.send(client)
             #expect(response.status == .unauthorized)
             #expect(response.wireError?.code == .unauthorized)
             #expect(!(response.wireError?.message.isEmpty ?? true))
         }
         #expect(try await !fixture.store.holdsPhoto(sha256: photo.sha256))
+        #expect(try await !fixture.store.holdsPhoto(sha256: PhotoBytes(2).sha256))
         #expect(blobFiles(in: fixture.folder).isEmpty)
     }
 

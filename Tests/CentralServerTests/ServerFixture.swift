@@ -79,6 +79,8 @@ struct SignedRequest {
     var time: Date
     /// Sent instead of `body` (signed with `body`): an altered body.
     var sentBody: Data?
+    /// Sent to this path instead of `path` (signed with `path`).
+    var sentPath: String?
 
     var headers: HTTPFields {
         let signature = RequestSignature(stationId: station.id, secret: secret ?? station.secret, method: method.rawValue,
@@ -90,7 +92,7 @@ struct SignedRequest {
 
     func send(_ client: any TestClientProtocol) async throws -> TestResponse {
         let bytes = sentBody ?? body
-        return try await client.execute(uri: path, method: method, headers: headers, body: bytes.isEmpty ? nil : ByteBuffer(bytes: bytes))
+        return try await client.execute(uri: sentPath ?? path, method: method, headers: headers, body: bytes.isEmpty ? nil : ByteBuffer(bytes: bytes))
     }
 }
 

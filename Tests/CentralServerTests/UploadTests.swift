@@ -74,8 +74,7 @@ struct UploadTests {
         defer { fixture.remove() }
         let photo = PhotoBytes(7)
         let first = sessionUpload(student: "N0001", photo: photo, receipt: "R-0001")
-        var second = first
-        second.receiptCode = "R-0002"
+        let second = { var other = first; other.receiptCode = "R-0002"; return other }()
         try await fixture.withClient { client in
             _ = try await fixture.putPhoto(photo, client)
             let stored = try await SignedRequest(method: .put, path: SyncAPI.record(first.id), body: try encoded(first),
@@ -166,7 +165,8 @@ struct UploadTests {
         #expect(blobFiles(in: disk.folder.appendingPathComponent("data")).isEmpty)
         try disk.freeFiller()
         try await fixture.withClient { client in
-            #expect(try await put.send(client).status == .created)
+            let response = try await put.send(client)
+            #expect(response.status == .created)
         }
         #expect(try await fixture.store.photo(sha256: photo.sha256) == photo.bytes)
     }
