@@ -81,10 +81,12 @@ type_slowly() {
     for ((i = 0; i < ${#1}; i++)); do tm send-keys -t kiosk -l "${1:i:1}"; sleep 0.05; done
 }
 
-# The test student through the start screen: Enter, the student number and ID tail typed,
+# The operator signs in, then the test student through the start screen: Enter, the student number and ID tail typed,
 # the collection code as a scanner's burst, and the record confirmed; then the live picture.
 identify_student() {
-    wait_for "按回车开始拍照" 20 || { fail "$1: no start screen"; screen; return 1; }
+    wait_for "工作人员登录" 20 || { fail "$1: no operator sign-in screen"; screen; return 1; }
+    type_slowly op-wang; tm send-keys -t kiosk Enter
+    wait_for "按回车开始拍照" 10 || { fail "$1: no start screen"; screen; return 1; }
     tm send-keys -t kiosk Enter
     type_slowly 2020123456; tm send-keys -t kiosk Enter
     type_slowly 123X; tm send-keys -t kiosk Enter

@@ -87,6 +87,7 @@ public let allBenchmarkSuites: [any BenchmarkSuite] = [
     ComplianceBenchmarks(),
     CaptureBenchmarks(),
     StoreBenchmarks(),
+    SessionBenchmarks(),
 ]
 
 /// Keeps a value alive and opaque so the optimiser cannot drop the work that produced it.

@@ -48,11 +48,23 @@ struct SessionScreens {
     var guideShape: GuideShape
 
     static let idleLine = Instruction(chinese: "按回车开始拍照，按 P 查询进度", english: "Press Enter to start; P looks up your progress")
+    /// A name or staff number longer than this is a slip of the keys.
+    static let longestOperatorName = 40
 
-    func idle(notice: Notice?) -> ScreenContent {
+    /// The station's first screen, and the one after a change of shift: the operator who will
+    /// confirm the payments types their name or staff number.
+    func signIn(typed: String) -> ScreenContent {
+        var content = screen(nil, Instruction(chinese: "工作人员登录：请输入姓名或工号，按回车",
+                                              english: "Operator sign-in: type your name or staff number, then Enter"))
+        content.checks = [CheckMark(label(Instruction(chinese: "工作人员 \(typed)", english: "Operator \(typed)")), .pending)]
+        content.footer = "Enter 登录 sign in · Backspace 删除 delete · Esc 关机 quit"
+        return content
+    }
+
+    func idle(notice: Notice?, operatorName: String) -> ScreenContent {
         var content = screen(nil, notice.map { Instruction(chinese: $0.chinese, english: $0.english) } ?? Self.idleLine,
                              tone: notice == nil ? .neutral : .failure)
-        content.footer = "Enter 开始 start · P 查询 progress · q 关机 quit"
+        content.footer = "Enter 开始 start · P 查询 progress · Ctrl-O 换班 sign out (\(operatorName)) · q 关机 quit"
         return content
     }
 
@@ -93,7 +105,8 @@ struct SessionScreens {
         return content
     }
 
-    func fee(_ card: StudentCard, photo: RGBImage?, reference: String, identity: IdentityCheckResult?, notice: Notice?) -> ScreenContent {
+    func fee(_ card: StudentCard, photo: RGBImage?, reference: String, identity: IdentityCheckResult?, operatorName: String,
+             notice: Notice?) -> ScreenContent {
         let ask = Instruction(chinese: "请缴费 \(card.fee.yuan) 元。工作人员：现金按回车确认，或输入付款单号后回车",
                               english: "Fee \(card.fee.yuan) yuan. Operator: Enter confirms cash, or type the payment reference, then Enter")
         var content = screen(photo, notice.map { Instruction(chinese: $0.chinese, english: $0.english) } ?? ask,
@@ -107,7 +120,7 @@ struct SessionScreens {
                                             identity.verdict == .match ? .pass : identity.verdict == .noMatch ? .fail : .pending))
             if identity.needsOperator { content.tone = .failure }
         }
-        content.footer = "Enter 确认付款 confirm payment · Esc 取消 cancel"
+        content.footer = "Enter \(operatorName) 确认付款 confirms the payment · Esc 取消 cancel"
         return content
     }
 

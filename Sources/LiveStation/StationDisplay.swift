@@ -1,3 +1,4 @@
+import Guidance
 import Speech
 import TerminalUI
 
@@ -36,15 +37,19 @@ public final class TerminalDisplay: StationDisplay {
 }
 
 /// A display that also speaks what each screen says (`Speaker`, rate-limited, so a screen
-/// redrawn many times a second is said once and repeated only after a while).
+/// redrawn many times a second is said once and repeated only after a while), in the
+/// screen's languages: the one shown large first.
 public final class SpeakingDisplay: StationDisplay {
     private let display: any StationDisplay
     private let speaker: Speaker
+    private let language: LanguageChoice
     private let start = ContinuousClock.now
 
-    public init(_ display: any StationDisplay, speaker: Speaker) {
+    /// `language`: the screens' (`LiveSession.Options.language`), which tells which line is which language.
+    public init(_ display: any StationDisplay, speaker: Speaker, language: LanguageChoice) {
         self.display = display
         self.speaker = speaker
+        self.language = language
     }
 
     public func show(_ content: ScreenContent) {
@@ -52,8 +57,10 @@ public final class SpeakingDisplay: StationDisplay {
         guard !content.headline.isEmpty else { return }
         let elapsed = ContinuousClock.now - start
         let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        // The headline is the language shown large; the spoken prompt takes Mandarin first.
-        speaker.say(SpokenPrompt(key: content.headline, mandarin: content.headline, english: content.subline), at: now)
+        // The headline is the language shown large, the subline the other one (or nothing).
+        let englishFirst = language.primary == .english
+        speaker.say(SpokenPrompt(key: content.headline, mandarin: englishFirst ? content.subline : content.headline,
+                                 english: englishFirst ? content.headline : content.subline, englishFirst: englishFirst), at: now)
     }
 
     public func keys(waitMilliseconds: Int32) -> [Key] {

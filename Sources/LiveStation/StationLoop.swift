@@ -16,6 +16,9 @@ import TerminalUI
 /// and one camera. The session decides; this reads the keys, the camera and the clocks, and
 /// carries out the session's effects.
 ///
+/// The operator signs in first (name or staff number, kept with each payment they confirm)
+/// unless `Parts.operatorName` names them; Ctrl-O on the start screen signs out.
+///
 /// Identification: the student number and ID tail typed on the keypad (Enter after each); the
 /// collection code read from the camera picture while the identify screen is up, from a
 /// scanner's burst of keys (`ScannerBurst`), or typed by the operator in the third field.
@@ -27,13 +30,14 @@ public struct StationLoop {
         public var session: SessionSettings
         /// Compares the captured face with the enrollment photo; nil when the models are missing.
         public var identityCheck: EnrollmentFaceCheck?
-        /// Who confirms payments at this station (kept with each fee).
-        public var operatorName: String
+        /// Who confirms payments (kept with each fee); nil: the station asks the operator to
+        /// sign in on its first screen, as `kiosk run` does.
+        public var operatorName: String?
         /// Today on the station's calendar (the fee depends on it).
         public var today: @Sendable () -> CalendarDay
 
         public init(store: StationStore, fees: FeeSettings, session: SessionSettings, identityCheck: EnrollmentFaceCheck?,
-                    operatorName: String, today: @escaping @Sendable () -> CalendarDay = CalendarDay.today) {
+                    operatorName: String?, today: @escaping @Sendable () -> CalendarDay = CalendarDay.today) {
             self.store = store
             self.fees = fees
             self.session = session
@@ -55,9 +59,15 @@ public struct StationLoop {
     private var picture: RGBImage?
     private var photos: [String: (photo: LiveSession.AcceptedPhoto, identity: IdentityCheckResult?)] = [:]
     private var reference = ""
+    /// The operator signed in (who confirms payments), and what is typed on the sign-in screen.
+    private var operatorName: String?
+    private var signInTyped = ""
     private var photoCount = 0
     /// The receipt codes handed out, in order.
     public private(set) var receipts: [String] = []
+    /// How long each save took (files made durable, then the commit), in milliseconds: the
+    /// log shows a disk that slows down, and `kiosk bench session` reports it.
+    public private(set) var saveMilliseconds: [Double] = []
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, live: LiveSession, options: LiveSession.Options, parts: Parts) {
@@ -67,24 +77,35 @@ public struct StationLoop {
         self.parts = parts
         screens = SessionScreens(language: options.language, mirrored: options.mirrored, guideShape: options.guideShape)
         session = StationSession(settings: parts.session, fees: parts.fees, directory: parts.store)
+        operatorName = parts.operatorName
     }
 
     /// One line for the log.
     public var summary: String {
-        "kiosk run: \(live.summary); \(receipts.count) session(s) saved\(receipts.isEmpty ? "" : ": " + receipts.joined(separator: ", "))"
+        let saves = saveMilliseconds.sorted()
+        let median = saves.isEmpty ? "" : String(format: " (save %.0f ms median)", saves[saves.count / 2])
+        return "kiosk run: \(live.summary); \(receipts.count) session(s) saved\(median)"
+            + (receipts.isEmpty ? "" : ": " + receipts.joined(separator: ", "))
     }
 
-    private var now: Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    private var now: Double { Self.milliseconds(since: start) / 1000 }
+
+    private static func milliseconds(since instant: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - instant
+        return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
     }
 
     private var moment: Moment { Moment(seconds: now, day: parts.today()) }
 
-    /// Serves students until q on the start screen or in the live picture, or for `duration`
-    /// seconds. Throws when a camera frame cannot be used.
+    /// Serves students until q on the start screen or in the live picture, Esc on the sign-in
+    /// screen, or for `duration` seconds. Throws when a camera frame cannot be used.
     public mutating func run(duration: Double?) throws {
         while duration.map({ now < $0 }) ?? true {
+            if operatorName == nil {
+                display.show(screens.signIn(typed: signInTyped))
+                for key in display.keys(waitMilliseconds: 100) where !signIn(key) { return }
+                continue
+            }
             perform(session.handle(.tick, at: moment))
             if case .capture = session.phase {
                 if try !takePhoto() { return }
@@ -116,6 +137,25 @@ public struct StationLoop {
         return true
     }
 
+    /// A key on the sign-in screen; false when the operator quits (Esc).
+    private mutating func signIn(_ key: Key) -> Bool {
+        switch key {
+        case .escape:
+            return false
+        case .backspace:
+            signInTyped = String(signInTyped.dropLast())
+        case let .character(c) where signInTyped.count < SessionScreens.longestOperatorName:
+            signInTyped.append(c)
+        case .enter:
+            let name = signInTyped.trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { operatorName = name }
+            signInTyped = ""
+        default:
+            break
+        }
+        return true
+    }
+
     /// The captured face against the enrollment photo, when the roster has one.
     private func identity(of photo: LiveSession.AcceptedPhoto, _ number: StudentNumber) -> IdentityCheckResult? {
         guard let values = try? parts.store.enrollmentDescriptor(of: number),
@@ -141,6 +181,9 @@ public struct StationLoop {
             return false
         case (.idle, .character("p")), (.idle, .character("P")):
             perform(session.handle(.startProgressLookUp, at: moment))
+        case (.idle, .control("o")):
+            // A change of shift: the next operator signs in before the next student.
+            operatorName = nil
         case (.idle, _):
             checkStore()
             perform(session.handle(.startPhoto, at: moment))
@@ -152,7 +195,7 @@ public struct StationLoop {
             perform(session.handle(.rejectRecord, at: moment))
         case (.fee, .enter):
             let method: PaymentMethod = reference.isEmpty ? .cash : .reference(reference)
-            perform(session.handle(.paymentConfirmed(PaymentConfirmation(method: method, confirmedBy: parts.operatorName)), at: moment))
+            perform(session.handle(.paymentConfirmed(PaymentConfirmation(method: method, confirmedBy: operatorName ?? "")), at: moment))
         case (.fee, .backspace):
             reference = String(reference.dropLast())
         case let (.fee, .character(c)):
@@ -265,8 +308,10 @@ public struct StationLoop {
             checkReportJSON: String(decoding: photo.report, as: UTF8.self), fee: outcome.fee,
             payment: Payment(yuan: outcome.fee.yuan, method: outcome.payment.method, time: Date(), confirmedBy: outcome.payment.confirmedBy),
             identityCheck: identity)
+        let began = ContinuousClock.now
         do {
             let saved = try parts.store.save(accepted)
+            saveMilliseconds.append(Self.milliseconds(since: began))
             receipts.append(saved.receiptCode)
             perform(session.handle(.saved(receiptCode: saved.receiptCode), at: moment))
         } catch {
@@ -277,11 +322,12 @@ public struct StationLoop {
     private mutating func draw() {
         let notice = session.notice
         let content: ScreenContent = switch session.phase {
-        case .idle: screens.idle(notice: session.outOfService ?? notice)
+        case .idle: screens.idle(notice: session.outOfService ?? notice, operatorName: operatorName ?? "")
         case let .identify(purpose, _, source): screens.identify(purpose, input: input, codeRead: source, notice: notice, picture: picture)
         case let .confirm(card): screens.confirm(card)
         case let .fee(card, photo): screens.fee(card, photo: photos[photo.id].flatMap { try? JPEG.decode($0.photo.jpeg) },
-                                                reference: reference, identity: photos[photo.id]?.identity, notice: notice)
+                                                reference: reference, identity: photos[photo.id]?.identity, operatorName: operatorName ?? "",
+                                                notice: notice)
         case .saving, .capture, .review: screens.saving()
         case let .saveFailed(outcome): screens.saveFailed(notice, photo: photos[outcome.photo.id].flatMap { try? JPEG.decode($0.photo.jpeg) })
         case let .done(receipt): screens.done(receipt: receipt)

@@ -5,16 +5,29 @@ public struct SpokenPrompt: Sendable, Hashable {
     public var key: String
     public var mandarin: String
     public var english: String
+    /// The station shows English first: it is spoken first, whatever `SpeechSettings.english` says.
+    public var englishFirst: Bool
 
-    public init(key: String, mandarin: String, english: String) {
+    public init(key: String, mandarin: String, english: String, englishFirst: Bool = false) {
         self.key = key
         self.mandarin = mandarin
         self.english = english
+        self.englishFirst = englishFirst
+    }
+
+    /// What is said, in order, as (voice, text): the language the screen shows first, first.
+    /// Mandarin always; English when the screen shows it first or `settings.english` asks for
+    /// it. A language without words (the screen shows one language only) is left out.
+    public func parts(_ settings: SpeechSettings) -> [(voice: String, text: String)] {
+        let mandarinPart = (voice: settings.mandarinVoice, text: mandarin)
+        let englishPart = (voice: settings.englishVoice, text: english)
+        let parts = englishFirst ? [englishPart, mandarinPart] : settings.english ? [mandarinPart, englishPart] : [mandarinPart]
+        return parts.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 }
 
-/// Speaks the station's instructions through espeak-ng (Debian's `espeak-ng`), in Mandarin
-/// and, when chosen, English after it; `PromptLimiter` decides when. Speaking runs in the
+/// Speaks the station's instructions through espeak-ng (Debian's `espeak-ng`), in the
+/// languages and order of `SpokenPrompt.parts`; `PromptLimiter` decides when. Speaking runs in the
 /// background: `say` returns at once and the live loop never waits for a voice.
 public final class Speaker: @unchecked Sendable {
     private let settings: SpeechSettings
@@ -35,10 +48,8 @@ public final class Speaker: @unchecked Sendable {
     public func say(_ prompt: SpokenPrompt, at now: Double) -> Bool {
         lock.withLock {
             guard limiter.admit(prompt.key, at: now, stillSpeaking: running?.isRunning ?? false) else { return false }
-            // One shell-free chain: Mandarin, then English, one process at a time.
-            var parts = [(settings.mandarinVoice, prompt.mandarin)]
-            if settings.english { parts.append((settings.englishVoice, prompt.english)) }
-            running = start(parts)
+            // One shell-free chain: one process per language, one at a time.
+            running = start(prompt.parts(settings))
             return running != nil
         }
     }

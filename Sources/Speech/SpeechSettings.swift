@@ -4,7 +4,8 @@ import Foundation
 public struct SpeechSettings: Codable, Sendable, Hashable {
     /// Whether the station speaks its instructions at all.
     public var enabled = false
-    /// Whether each instruction is also spoken in English, after the Mandarin.
+    /// Whether each instruction is also spoken in English, after the Mandarin (a station that
+    /// shows English first speaks English first anyway, then Mandarin).
     public var english = false
     /// espeak-ng's voices (`espeak-ng --voices` lists them).
     public var mandarinVoice = "cmn"

@@ -14,6 +14,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the station: identify the student, live picture with instructions, photo, review, fee, receipt.",
         discussion: """
+            The operator signs in first (name or staff number, Enter; kept with each payment they confirm; \
+            Ctrl-O on the start screen signs out for the next shift). \
             Start screen: Enter starts a student, P looks up a student's progress, q quits. The student types \
             the student number and the last four ID characters (Enter after each) and shows the image-collection \
             code to the camera, or scans it with a USB scanner, or the operator types it; then confirms the \
@@ -79,11 +81,11 @@ struct RunCommand: ParsableCommand {
         let terminal = try failing("terminal") { try Terminal() }
         let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer())
         let display: any StationDisplay = station.speech.enabled
-            ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech)) : terminalDisplay
+            ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech), language: options.language) : terminalDisplay
         let live = LiveSession(display: display, frames: frames, detector: detector, options: options)
         var loop = StationLoop(display: display, frames: frames, live: live, options: options,
                                parts: StationLoop.Parts(store: store, fees: station.fees, session: station.session,
-                                                        identityCheck: identityCheck, operatorName: Self.operatorName))
+                                                        identityCheck: identityCheck, operatorName: nil))
         let result = Result { try loop.run(duration: duration) }
         terminal.close()
         if case let .failure(error) = result { throw CommandFailure(status: 1, "\(error)") }
@@ -101,11 +103,6 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CommandFailure(status: 1, "\(error)")
         }
-    }
-
-    /// Who confirms payments here: the operator's login.
-    private static var operatorName: String {
-        ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator"
     }
 
     /// The settings file's values with the options given here laid over them.
