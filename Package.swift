@@ -158,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-server",
             dependencies: [
-                "ImageKit", "SyncWire", "CentralStore", "CentralServer", "FileOutput",
+                "ImageKit", "SyncWire", "CentralStore", "CentralServer", "ServiceNotify", "FileOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -3,6 +3,7 @@ import CentralServer
 import Foundation
 import Hummingbird
 import Logging
+import ServiceNotify
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,17 +32,22 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let store = try dataOption.open()
         let host = host
+        let systemd = ServiceNotifier()
         let app = Application(
             router: CentralServer.router(store: store).router,
             configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-server"),
             onServerRunning: { channel in
                 // Straight to the file descriptor: a pipe reader sees it at once, no buffer to flush.
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(channel.localAddress?.port ?? 0)\n".utf8))
+                let address = "http://\(host):\(channel.localAddress?.port ?? 0)"
+                FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
+                // Under systemd (Type=notify) the unit counts as started only now.
+                try? systemd.ready(status: "serving on \(address)")
             },
             logger: Logger(label: "kiosk-server")
         )
         do {
             try await app.runService()
+            try? systemd.stopping()
         } catch {
             throw CommandFailure(status: 2, "cannot serve on \(host):\(port): \(error)")
         }

@@ -21,7 +21,7 @@ final class NotifySocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         try #require(bound == 0)
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        var timeout = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -67,5 +67,39 @@ struct ServiceNotifierTests {
     @Test func aSocketThatIsGoneIsAClearError() {
         let notifier = ServiceNotifier(environment: ["NOTIFY_SOCKET": "/nonexistent/notify.sock"])
         #expect(throws: NotifyError.self) { try notifier.ready() }
+    }
+}
+
+/// The built `kiosk-server` (a product the test build makes) under a stand-in for systemd.
+@Suite("kiosk-server under systemd")
+struct ServerReadinessTests {
+    static let server = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("kiosk-server").path
+
+    @Test func theServerSaysReadyOnceItListensAndStoppingWhenAskedToStop() throws {
+        let socket = try NotifySocket()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("notify-server-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.server)
+        process.arguments = ["serve", "--data", data.path, "--port", "0"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = socket.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let ready = try #require(socket.receive(), "no notification within 15 s of start")
+        #expect(ready.hasPrefix("READY=1\nSTATUS=serving on http://127.0.0.1:"))
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        #expect(line.hasPrefix("listening on http://127.0.0.1:"), "READY came before the listening line: \(line)")
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(socket.receive() == "STOPPING=1")
+        #expect(process.terminationStatus == 0)
     }
 }
