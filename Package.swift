@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: System libraries and the C/C++ layer
@@ -125,11 +127,16 @@ let package = Package(
             "SyncWire", "FileOutput", "Roster",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            // PBKDF2 for the reviewers' passwords.
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.
         .target(name: "CentralServer", dependencies: [
-            "SyncWire", "CentralStore",
+            "SyncWire", "CentralStore", "FileOutput",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The station's sync client over the store's outbox.
         .target(name: "StationSync", dependencies: [

@@ -25,6 +25,7 @@ packages=(
     espeak-ng             # spoken prompts (Mandarin, English)
     udev                  # the camera rule's test reads it with udevadm
     systemd               # the unit files' test verifies them with systemd-analyze
+    chromium              # the review page's browser test (scripts/test-review-page.sh) drives it headless
 )
 
 # The face and person models Debian does not ship are looked for in the station's model

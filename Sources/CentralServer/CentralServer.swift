@@ -23,6 +23,7 @@ public enum CentralServer {
         router.add(middleware: WireErrorMiddleware())
         let api = APIHandlers(store: store, now: now)
         routes.on(.get, "/v1/health", signed: false, use: api.health)
+        ReviewRoutes(store: store, now: now).register(on: router)
         router.add(middleware: SignatureMiddleware(store: store, now: now))
         routes.on(.get, "/v1/roster", signed: true, use: api.roster)
         routes.on(.head, "/v1/photos/{sha256}", signed: true, use: api.photoHeld)

@@ -54,6 +54,17 @@ public protocol CentralStore: Sendable {
     func addDecision(_ decision: ReviewDecision, school: String) async throws(CentralStoreError)
     /// Decisions on the school's students after `cursor`, in order, at most `limit`.
     func decisions(school: String, after cursor: Int64, limit: Int) async throws(CentralStoreError) -> Page<ReviewDecision>
+
+    // MARK: Review pages and the school export
+
+    /// Keeps a reviewer, replacing the password of one of the same name.
+    func saveReviewer(_ reviewer: Reviewer) async throws(CentralStoreError)
+    func reviewer(name: String) async throws(CentralStoreError) -> Reviewer?
+    /// Each (school, batch) the roster has, sorted.
+    func schoolBatches() async throws(CentralStoreError) -> [SchoolBatch]
+    /// The session of each student of the school's batch whose current review is an
+    /// acceptance (the session that decision named), by student number.
+    func acceptedRecords(school: String, batch: String) async throws(CentralStoreError) -> [StoredRecord]
 }
 
 /// A station the server issued credentials to.
@@ -158,4 +169,14 @@ public enum RecordInsertion: Sendable, Hashable {
     case inserted
     /// The id was taken: the record held under it, unchanged.
     case held(StoredRecord)
+}
+
+/// A school's batch, as the roster names them.
+public struct SchoolBatch: Sendable, Hashable {
+    public var school: String
+    public var batch: String
+    public init(school: String, batch: String) {
+        self.school = school
+        self.batch = batch
+    }
 }

@@ -11,7 +11,7 @@ struct KioskServer: AsyncParsableCommand {
             station credentials with `kiosk-server station add`, load the students with `kiosk-server roster import`. \
             The API is docs/sync-api.md. Every command exits 64 when an option or argument is not valid.
             """,
-        subcommands: [ServeCommand.self, StationCommand.self, RosterCommand.self, ReviewCommand.self, InspectCommand.self]
+        subcommands: [ServeCommand.self, StationCommand.self, RosterCommand.self, ReviewCommand.self, ReviewerCommand.self, ExportCommand.self, InspectCommand.self]
     )
 
     /// Parses and runs the command as ArgumentParser does, except that a `CommandFailure` is

@@ -189,6 +189,49 @@ public final class SQLiteCentralStore: CentralStore {
         }
     }
 
+    // MARK: Review pages and the school export
+
+    public func saveReviewer(_ reviewer: Reviewer) async throws(CentralStoreError) {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO reviewer (name, password, createdAt) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET password = excluded.password
+                """, arguments: [reviewer.name, reviewer.password.description, reviewer.createdAt])
+        }
+    }
+
+    public func reviewer(name: String) async throws(CentralStoreError) -> Reviewer? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM reviewer WHERE name = ?", arguments: [name]).map { row in
+                guard let password = ReviewerPassword(stored: row["password"]) else {
+                    throw CentralStoreError.unavailable("reviewer \(name)'s password is damaged in the database; set it again with kiosk-server reviewer add")
+                }
+                return Reviewer(name: row["name"], password: password, createdAt: row["createdAt"])
+            }
+        }
+    }
+
+    public func schoolBatches() async throws(CentralStoreError) -> [SchoolBatch] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT school, batch FROM student ORDER BY school, batch").map { row in
+                SchoolBatch(school: row["school"], batch: row["batch"])
+            }
+        }
+    }
+
+    public func acceptedRecords(school: String, batch: String) async throws(CentralStoreError) -> [StoredRecord] {
+        try await read { db in
+            // The student's latest decision is the one their review came from.
+            try Row.fetchAll(db, sql: """
+                SELECT record.* FROM student
+                JOIN decision ON decision.number = (SELECT max(number) FROM decision WHERE decision.studentNumber = student.studentNumber)
+                JOIN record ON record.id = decision.sessionId
+                WHERE student.school = ? AND student.batch = ? AND student.review = 'accepted' AND decision.review = 'accepted'
+                ORDER BY student.studentNumber
+                """, arguments: [school, batch]).map(Self.record(row:))
+        }
+    }
+
     // MARK: Rows
 
     private static func nextChangeNumber(_ db: Database) throws -> Int64 {

@@ -55,6 +55,17 @@ enum SQLiteSchema {
                 CREATE INDEX decision_by_session ON decision (sessionId);
                 """)
         }
+        migrator.registerMigration("v2: reviewers") { db in
+            try db.execute(sql: """
+                CREATE TABLE reviewer (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    password TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX student_by_batch ON student (school, batch);
+                CREATE INDEX decision_by_student ON decision (studentNumber, number);
+                """)
+        }
         return migrator
     }
 }
