@@ -86,6 +86,16 @@ public struct ComplianceChecker: Sendable {
                 landmarks.transformed(scale: k, offset: Point2D(x: -Double(region.x) * k, y: -Double(region.y) * k)))
     }
 
+    /// The scene's reference lightness (`SceneChecks.sceneLightness`) of the station's empty
+    /// backdrop, `plate` (a frame of the same camera and light without the person), over what
+    /// the photo of the face at `landmarks` would show: what `frameCheck`'s reference reads
+    /// when the light is as it was at set-up. `ComplianceLimits.calibrated(backdropReference:)`
+    /// makes the exposure rule's scene limit from it.
+    public func backdropReference(_ plate: RGBImage, landmarks: FaceLandmarks, scale: Double = 1) -> Double? {
+        let view = photoView(plate, landmarks: landmarks, scale: scale)
+        return sceneChecks.sceneLightness(view.image, landmarks: view.landmarks)
+    }
+
     /// The results of `frameCheck` alone.
     public func frameChecks(_ frame: RGBImage, landmarks: FaceLandmarks, faces: [FaceBox], scale: Double = 1) -> [CheckResult] {
         frameCheck(frame, landmarks: landmarks, faces: faces, scale: scale).results

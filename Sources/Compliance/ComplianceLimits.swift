@@ -68,15 +68,39 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// below the darkest skins in good light (about L* 30), since skin lightness alone cannot
     /// tell a dark skin from a dim light (docs/compliance-checks.md) …
     public var faceDarkness = Limit.atLeast(warn: 32, fail: 30)
-    /// … and below which it is too dark when the scene is not lit as the station's light
-    /// backdrop is (`sceneDarkness`): midway between the lightest face 1.5 stops under (46.6)
-    /// and the darkest clean face (47.5) of the calibration half …
+    /// … and below which it is too dark when the scene is dim too (`sceneDarkness`): just
+    /// above the lightest skin of a reject-worthy under-exposure (45.2) on the calibration
+    /// half, where no frame that is not under-exposed has a dim scene …
     public var dimSceneFaceDarkness = Limit.atLeast(warn: 50, fail: 47)
     /// … the scene's reference: L* of the brightest large area around the head (the light
-    /// backdrop), which the skin's tone does not move: just above the brightest reference of
-    /// a face 1.5 stops under with a skin below `dimSceneFaceDarkness` (82.8, a white wall)
-    /// on the calibration half.
+    /// backdrop), which the skin's tone does not move. The default is for a station that has
+    /// not recorded its backdrop (the standard light panel): just above the brightest reference
+    /// of a face 1.5 stops under (82.8, a white wall) on the calibration half; a station that
+    /// knows its backdrop sets it with `calibrated(backdropReference:)`.
     public var sceneDarkness = Limit.atLeast(warn: 88, fail: 85)
+    /// How much less light the scene's reference may show than the station's empty backdrop
+    /// did when the station was set up, in stops of luminance: what
+    /// `calibrated(backdropReference:)` turns into `sceneDarkness` for a station that knows
+    /// its backdrop. Fail midway between the clean frames' most (0.09) and the least a
+    /// reject-worthy under-exposure dims it (0.59: a white wall 1.5 stops under, held up by
+    /// the camera's shoulder) on the calibration half.
+    public var sceneDimming = Limit.atMost(warn: 0.2, fail: 0.34)
+    /// The same upwards: how much more light the scene's reference may show than the empty
+    /// backdrop did, in stops; `calibrated(backdropReference:)` turns it into `sceneBrightness`.
+    /// A white wall cannot show it (it clips), a grey or coloured one does (1 stop over
+    /// brightens one by 0.42–1.01 on the calibration half; frames not over-exposed by at most
+    /// 0.14, but for blond hair against a dark wall, 1.29, which the skin limit below keeps).
+    public var sceneBrightening = Limit.atMost(warn: 0.2, fail: 0.34)
+    /// Median L* of the face skin above which the face is too bright when the scene's
+    /// reference is above `sceneBrightness` too: a dark skin over-exposed stays below
+    /// `faceBrightness`, but the backdrop beside it brightened as well. Midway between the
+    /// brightened frame that is not over-exposed (58.2) and the darkest skin of a reject-worthy
+    /// over-exposure in a brightened scene (66.8) on the calibration half …
+    public var brightSceneFaceBrightness = Limit.atMost(warn: 60, fail: 62.5)
+    /// … the scene's reference above which the scene counts as brighter than the station's
+    /// light: never for the defaults (L* cannot exceed 100), set by
+    /// `calibrated(backdropReference:)` for a station that knows its backdrop.
+    public var sceneBrightness = Limit.atMost(warn: 100, fail: 100)
     /// Median L* of the face skin above which the face is too bright (fail just above the
     /// brightest clean face, 75, on the calibration half).
     public var faceBrightness = Limit.atMost(warn: 72, fail: 76)
@@ -91,8 +115,8 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// worse eye counts. Catchlights in bare eyes stay under 1%.
     public var glareShare = Limit.atMost(warn: 0.02, fail: 0.05)
     /// Share of the pupil disc that is saturated red beyond the ring around it (red eye); the
-    /// worse eye counts. Clean faces of the calibration half stay at 0.005 or less (Grace
-    /// Hopper's tinted glasses, 0.3 before the ring was taken off, now 0); fail at 0.1.
+    /// worse eye counts. Clean faces of all three sets stay at 0.031 or less (Grace Hopper's
+    /// tinted glasses, 0.3 before the ring was taken off, now 0); fail at 0.1.
     public var redEyeShare = Limit.atMost(warn: 0.05, fail: 0.1)
     /// Focus: the share of the inner face's neighbour differences a further blur removes
     /// (Crété-Roffet), at a 128-pixel face width, in the worst of four directions. Fail
@@ -126,6 +150,20 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
 
     /// The defaults.
     public static let standard = ComplianceLimits()
+
+    /// These limits for a station whose empty backdrop reads `reference` (the scene's
+    /// reference L*, `ComplianceChecker.backdropReference`) under its own light: the scene
+    /// counts as dim (`sceneDarkness`) when its reference shows `sceneDimming` stops less
+    /// light than that, and as bright (`sceneBrightness`) when it shows `sceneBrightening`
+    /// stops more. A station knows its backdrop, so a grey or coloured one is not taken for a
+    /// dim light; the defaults stand for the light panel of the standard station.
+    public func calibrated(backdropReference reference: Double) -> ComplianceLimits {
+        var out = self
+        func dimmed(_ stops: Double) -> Double { lightness(luminance: luminance(lightness: reference) * pow(2, -stops)) }
+        out.sceneDarkness = .atLeast(warn: dimmed(sceneDimming.warn), fail: dimmed(sceneDimming.fail))
+        out.sceneBrightness = .atMost(warn: min(100, dimmed(-sceneBrightening.warn)), fail: min(100, dimmed(-sceneBrightening.fail)))
+        return out
+    }
 }
 
 // MARK: Validating limits from configuration
@@ -141,7 +179,8 @@ extension ComplianceLimits {
             "roll": degrees, "yaw": degrees, "pitch": degrees,
             "eyeOpening": (0.0...1.0, "eye aspect ratio"), "mouthOpening": (0.0...1.0, "opening over mouth width"),
             "lightImbalance": stops, "faceDarkness": lightness, "dimSceneFaceDarkness": lightness,
-            "sceneDarkness": lightness, "faceBrightness": lightness,
+            "sceneDarkness": lightness, "sceneDimming": stops, "sceneBrightening": stops,
+            "brightSceneFaceBrightness": lightness, "sceneBrightness": lightness, "faceBrightness": lightness,
             "clippedShare": share, "hotSpotShare": share, "hotSpotMargin": lightness, "glareShare": share,
             "redEyeShare": share, "sharpness": (0.0...10.0, "gradient over contrast"),
             // CIE76 ΔE between two sRGB colours stays under 260.

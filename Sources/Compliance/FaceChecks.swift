@@ -102,7 +102,7 @@ public struct FaceChecks: Sendable {
         out.append(CheckResult(
             id: .exposure, clause: "face exposure", value: f.skinLightness, unit: "L*",
             limit: "too dark: \(l.faceDarkness), or \(l.dimSceneFaceDarkness) with the scene \(l.sceneDarkness); "
-                + "too bright: \(l.faceBrightness)",
+                + "too bright: \(l.faceBrightness), or \(l.brightSceneFaceBrightness) with the scene \(l.sceneBrightness)",
             verdict: max(darkVerdict, brightVerdict),
             hint: darkVerdict > brightVerdict ? Hint("脸部太暗：请打开或调亮灯光", "Your face is too dark: turn the lights up")
                 : Hint("脸部太亮：请调暗灯光或后退一点", "Your face is too bright: turn the lights down or move back")))
@@ -123,14 +123,16 @@ public struct FaceChecks: Sendable {
     /// guidance. Too dark when the skin is below `faceDarkness` whatever the scene, or below
     /// `dimSceneFaceDarkness` while the scene's reference (`sceneLightness`, the light backdrop
     /// around the head) is below `sceneDarkness` too: a dark skin in good light has a light
-    /// backdrop beside it, a dim light darkens both. Too bright above `faceBrightness`.
+    /// backdrop beside it, a dim light darkens both. Too bright above `faceBrightness`, or above
+    /// `brightSceneFaceBrightness` while the reference is above `sceneBrightness`.
     public func exposure(_ f: FaceFigures) -> (dark: Verdict, bright: Verdict) {
         let l = limits
-        var dark = l.faceDarkness.verdict(f.skinLightness)
+        var dark = l.faceDarkness.verdict(f.skinLightness), bright = l.faceBrightness.verdict(f.skinLightness)
         if let scene = f.sceneLightness {
             dark = max(dark, min(l.dimSceneFaceDarkness.verdict(f.skinLightness), l.sceneDarkness.verdict(scene)))
+            bright = max(bright, min(l.brightSceneFaceBrightness.verdict(f.skinLightness), l.sceneBrightness.verdict(scene)))
         }
-        return (dark, l.faceBrightness.verdict(f.skinLightness))
+        return (dark, bright)
     }
 
     /// Figures and results in one call (nil figures: the face is outside the image).
@@ -219,10 +221,13 @@ public struct FaceChecks: Sendable {
     }
 
     /// Saturated red in the pupil disc beyond what the ring around it shows: red well above
-    /// green and blue and bright enough to be light, not a dark brown iris. A red-eye pupil
-    /// glows inside an iris and lids that are not red; a reddish cast that covers the pupil
-    /// and its surroundings alike (skin seen through tinted lenses, a red lens) is not red eye,
-    /// so the ring's red share (from 1.5 to 2.6 pupil radii) is taken off the disc's.
+    /// green and blue in ratio and by at least 50 levels, and at least 75 levels of red (a
+    /// deep red retina in a dim or grey photo stays under 100; a dark brown iris is only 20–40
+    /// levels above its green, and the darkest pixels' JPEG colour noise is under 75). A
+    /// red-eye pupil glows inside an iris and lids that are not red; a reddish cast that
+    /// covers the pupil and its surroundings alike (skin seen through tinted lenses, a red
+    /// lens) is not red eye, so the ring's red share (from 1.5 to 2.6 pupil radii) is taken off
+    /// the disc's.
     private func redEye(_ sample: FaceSample, _ eye: ArraySlice<Point2D>) -> Double {
         let pupil = FaceRegions.pupil(eye)
         let radius = max(1.5, pupil.radius)
@@ -233,7 +238,7 @@ public struct FaceChecks: Sendable {
                     let i = y * stride + 3 * x
                     let r = Int(p[i]), g = Int(p[i + 1]), b = Int(p[i + 2])
                     total += 1
-                    if r >= 100 && 10 * r > 18 * g && 10 * r > 16 * b { red += 1 }
+                    if r >= 75 && r - max(g, b) >= 50 && 10 * r > 18 * g && 10 * r > 16 * b { red += 1 }
                 }
             }
             return Double(red) / Double(max(1, total))

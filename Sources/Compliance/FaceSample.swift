@@ -262,6 +262,11 @@ func luminance(lightness l: Double) -> Double {
     return l > 8 ? f * f * f : l / 903.3
 }
 
+/// CIE L* of a luminance Y (0…1): the inverse of `luminance(lightness:)`.
+func lightness(luminance y: Double) -> Double {
+    y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 903.3 * y
+}
+
 /// The median of `values` (0 for none).
 func median(_ values: [Float]) -> Double {
     guard !values.isEmpty else { return 0 }

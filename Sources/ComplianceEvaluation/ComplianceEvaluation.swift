@@ -49,15 +49,27 @@ public struct ComplianceEvaluation: Sendable {
         self.detector = detector
     }
 
-    /// Checks every case of `set`, calling `progress` after each.
+    /// Checks every case of `set`, calling `progress` after each. A case with a plate (the
+    /// station's empty backdrop) is checked as a station set up with that backdrop checks it:
+    /// the exposure rule's scene limit made from the plate's reference
+    /// (`ComplianceLimits.calibrated(backdropReference:)`).
     public func run(_ set: ComplianceSet, progress: (Outcome) -> Void = { _ in }) throws -> [Outcome] {
-        try set.cases.map { c in
+        var plates: [String: RGBImage] = [:]
+        return try set.cases.map { c in
             let frame = try ImageFile.read(set.url(c))
             let faces = try detector.detect(in: frame)
             var figures: FaceFigures?
             var results: [CheckResult] = []
             if let main = checker.mainFace(faces) {
-                (figures, results) = checker.frameCheck(frame, landmarks: main.landmarks,
+                var station = checker
+                if let name = c.plate {
+                    let plate = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
+                    plates[name] = plate
+                    if let reference = checker.backdropReference(plate, landmarks: main.landmarks) {
+                        station.limits = checker.limits.calibrated(backdropReference: reference)
+                    }
+                }
+                (figures, results) = station.frameCheck(frame, landmarks: main.landmarks,
                                                         faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
             }
             let outcome = Outcome(name: c.name, split: c.split, source: c.source, kind: c.kind, strength: c.strength,

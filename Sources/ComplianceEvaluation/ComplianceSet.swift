@@ -30,6 +30,9 @@ public struct ComplianceSet: Sendable {
         public var kind: String?
         public var strength: Double?
         public var label: Label
+        /// The station's empty backdrop under its light (a frame of the same camera without
+        /// the person), as a station records it when it is set up; nil: none.
+        public var plate: String?
     }
 
     public var folder: URL
@@ -78,7 +81,7 @@ public struct ComplianceSet: Sendable {
                 }
             }
             return Case(name: c.name, frame: c.frame, split: c.set ?? "all", source: c.source,
-                        kind: c.defect?.kind, strength: c.defect?.strength, label: label)
+                        kind: c.defect?.kind, strength: c.defect?.strength, label: label, plate: c.plate)
         }
         naturalDefects = natural
     }
@@ -106,6 +109,7 @@ public struct ComplianceSet: Sendable {
     struct Entry: Decodable {
         var name: String
         var frame: String
+        var plate: String?
         var set: String?
         var source: String
         var defect: Defect?
@@ -119,7 +123,7 @@ public struct ComplianceSet: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, frame, set, source, defect, label, expected
+            case name, frame, plate, set, source, defect, label, expected
             case sourceNotes = "source_notes"
         }
     }

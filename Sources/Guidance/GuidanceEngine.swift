@@ -52,6 +52,10 @@ public struct GuidanceThresholds: Hashable, Sendable {
     /// exposure rule (`FaceChecks.exposure`) judges a dim skin against the light around it.
     public var dimSceneDark: GuidanceThreshold
     public var dimScene: GuidanceThreshold
+    /// The same on the bright side: the skin's brightness in a bright scene, and when the
+    /// scene counts as brighter than the station's light.
+    public var brightSceneBright: GuidanceThreshold
+    public var brightScene: GuidanceThreshold
     /// Landmark speed in inter-eye distances per second.
     public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
 
@@ -76,15 +80,18 @@ public struct GuidanceThresholds: Hashable, Sendable {
         bright = inside(limits.faceBrightness)
         dimSceneDark = inside(limits.dimSceneFaceDarkness)
         dimScene = inside(limits.sceneDarkness)
+        brightSceneBright = inside(limits.brightSceneFaceBrightness)
+        brightScene = inside(limits.sceneBrightness)
     }
 
     /// The threshold the guidance holds each covered check to, with the compliance limit it
-    /// lies inside (the exposure check has four).
+    /// lies inside (the exposure check has six).
     public func covered(by limits: ComplianceLimits) -> [(check: CheckID, guidance: GuidanceThreshold, limit: Limit)] {
         [(.roll, roll, limits.roll), (.yaw, yaw, limits.yaw), (.pitch, pitch, limits.pitch), (.eyesOpen, eyes, limits.eyeOpening),
          (.mouthClosed, mouth, limits.mouthOpening), (.evenLight, light, limits.lightImbalance),
          (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness),
-         (.exposure, dimSceneDark, limits.dimSceneFaceDarkness), (.exposure, dimScene, limits.sceneDarkness)]
+         (.exposure, dimSceneDark, limits.dimSceneFaceDarkness), (.exposure, dimScene, limits.sceneDarkness),
+         (.exposure, brightSceneBright, limits.brightSceneFaceBrightness), (.exposure, brightScene, limits.sceneBrightness)]
     }
 }
 
@@ -186,10 +193,11 @@ public struct GuidanceEngine: Sendable {
             holds(.mouthOpen, f.mouthOpening, thresholds.mouth)
             holds(.unevenLight(darkSide: Self.darkSide(f)), abs(f.lightBalance), thresholds.light)
             // As the checks' exposure rule: the floor whatever the scene, the higher limit
-            // when the light around the head is dim too.
+            // when the light around the head is dim too; the same on the bright side.
             let dim = f.sceneLightness.map { thresholds.dimScene.holds($0, active: active.contains(.tooDark)) } ?? false
             holds(.tooDark, f.skinLightness, dim ? thresholds.dimSceneDark : thresholds.dark)
-            holds(.tooBright, f.skinLightness, thresholds.bright)
+            let bright = f.sceneLightness.map { thresholds.brightScene.holds($0, active: active.contains(.tooBright)) } ?? false
+            holds(.tooBright, f.skinLightness, bright ? thresholds.brightSceneBright : thresholds.bright)
         }
         for check in m.checks where check.verdict == .fail && !Self.notJudgedLive.contains(check.id) {
             found.insert(issue(for: check, in: m))

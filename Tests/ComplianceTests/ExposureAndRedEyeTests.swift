@@ -6,7 +6,8 @@ import ImageKit
 import Testing
 
 /// Exposure is judged against the scene's reference (the light backdrop), so a dark skin in
-/// good light passes and a dim scene fails; red eye needs a red pupil inside a ring that is
+/// good light passes and a dim scene fails, against the backdrop the station recorded when it
+/// knows it; red eye needs a red pupil inside a ring that is
 /// not red, so a reddish cast over the whole eye (tinted lenses) is not red eye.
 struct ExposureRuleTests {
     static func figures(skin: Double, scene: Double?) -> FaceFigures {
@@ -37,6 +38,33 @@ struct ExposureRuleTests {
     @Test func withoutAReferenceOnlyTheFloorJudges() {
         let limits = ComplianceLimits.standard
         #expect(FaceChecks().exposure(Self.figures(skin: limits.dimSceneFaceDarkness.fail - 6, scene: nil)).dark == .pass)
+    }
+
+    /// The L* of `lightness` with `stops` more light (negative: less).
+    static func lit(_ lightness: Double, stops: Double) -> Double {
+        Compliance.lightness(luminance: luminance(lightness: lightness) * pow(2, stops))
+    }
+
+    @Test func aStationThatKnowsItsGreyBackdropPassesADarkSkinBesideIt() {
+        let grey = 58.0
+        let skin = ComplianceLimits.standard.dimSceneFaceDarkness.fail - 3
+        // Without the backdrop recorded, a grey wall reads as a dim scene …
+        #expect(FaceChecks().exposure(Self.figures(skin: skin, scene: grey)).dark == .fail)
+        // … with it, the same frame is lit as the station was set up, and a stop less is dim.
+        let station = FaceChecks(limits: .standard.calibrated(backdropReference: grey))
+        #expect(station.exposure(Self.figures(skin: skin, scene: grey)).dark == .pass)
+        #expect(station.exposure(Self.figures(skin: skin, scene: Self.lit(grey, stops: -1))).dark == .fail)
+    }
+
+    @Test func aDarkSkinInABrightenedSceneIsTooBright() {
+        let grey = 58.0
+        let station = FaceChecks(limits: .standard.calibrated(backdropReference: grey))
+        let skin = station.limits.brightSceneFaceBrightness.fail + 1.5
+        #expect(skin < station.limits.faceBrightness.warn)
+        #expect(station.exposure(Self.figures(skin: skin, scene: grey)).bright == .pass)
+        #expect(station.exposure(Self.figures(skin: skin, scene: Self.lit(grey, stops: 1))).bright == .fail)
+        // A station that has not recorded its backdrop never calls its scene too bright.
+        #expect(FaceChecks().exposure(Self.figures(skin: skin, scene: 100)).bright == .pass)
     }
 
     @Test func aBrightSkinIsTooBright() {
@@ -117,6 +145,15 @@ struct SceneReferenceAndRedEyeTests {
         let checks = FaceChecks()
         #expect(try #require(checks.figures(image, landmarks: landmarks)).redEyeShare < checks.limits.redEyeShare.warn)
         let red = Self.painted(image, landmarks, radius: 0.16, colour: (190, 30, 35))
+        let share = try #require(checks.figures(red, landmarks: landmarks)).redEyeShare
+        #expect(share > checks.limits.redEyeShare.fail, "\(name): \(share)")
+    }
+
+    @Test(arguments: ["obama.jpg", "biden.jpg"])
+    func aDeepRedPupilInADimPhotoIsRedEye(_ name: String) throws {
+        let (image, landmarks) = try Self.face(name)
+        let checks = FaceChecks()
+        let red = Self.painted(image, landmarks, radius: 0.16, colour: (92, 12, 6))
         let share = try #require(checks.figures(red, landmarks: landmarks)).redEyeShare
         #expect(share > checks.limits.redEyeShare.fail, "\(name): \(share)")
     }

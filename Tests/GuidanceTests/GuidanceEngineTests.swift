@@ -107,6 +107,12 @@ struct GuidanceEngineTests {
         #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure])
         for (check, guidance, limit) in covered {
             #expect(guidance.side == limit.side, "\(check.rawValue)")
+            // A pair without a band (the bright scene of a station that has not recorded its
+            // backdrop: L* 100, which no reference exceeds) is held where the check fails.
+            if limit.warn == limit.fail {
+                #expect(guidance.enter == limit.fail && guidance.exit == limit.fail, "\(check.rawValue)")
+                continue
+            }
             // Asked for before the check fails, and let go only inside the point where it starts.
             let insideFail = limit.side == .atMost ? guidance.enter < limit.fail : guidance.enter > limit.fail
             let exitInside = limit.side == .atMost ? guidance.exit < guidance.enter : guidance.exit > guidance.enter
@@ -129,6 +135,23 @@ struct GuidanceEngineTests {
         #expect(try run(&lightScene, from: 0, seconds: 1.5) { try measures(at: $0) {
             $0.skinLightness = dimSkin
             $0.sceneLightness = limits.sceneDarkness.warn + 5
+        } }.issue == nil)
+    }
+
+    @Test("a dark skin in a scene brighter than the station's recorded backdrop is asked for less light before the check fails")
+    func brightSceneFollowsTheBackdrop() throws {
+        let limits = ComplianceLimits.standard.calibrated(backdropReference: 58)
+        let band = limits.brightSceneFaceBrightness
+        let skin = band.fail - (band.fail - band.warn) / 4
+        var brighter = GuidanceEngine(thresholds: GuidanceThresholds(limits: limits))
+        #expect(try run(&brighter, from: 0, seconds: 1.5) { try measures(at: $0) {
+            $0.skinLightness = skin
+            $0.sceneLightness = limits.sceneBrightness.fail + 5
+        } }.issue == .tooBright)
+        var asSetUp = GuidanceEngine(thresholds: GuidanceThresholds(limits: limits))
+        #expect(try run(&asSetUp, from: 0, seconds: 1.5) { try measures(at: $0) {
+            $0.skinLightness = skin
+            $0.sceneLightness = 58
         } }.issue == nil)
     }
 
