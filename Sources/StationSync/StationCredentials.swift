@@ -56,15 +56,15 @@ public struct StationCredentials: Sendable {
                 throw Problem(description: "\(file) line \(index + 1) is not NAME=VALUE")
             }
             let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            guard ["STATION_ID", "STATION_SECRET"].contains(name) else {
+            guard [CredentialsFile.stationIdKey, CredentialsFile.secretKey].contains(name) else {
                 throw Problem(description: "\(file) line \(index + 1) names \(name); only STATION_ID and STATION_SECRET go there")
             }
             values[name] = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
         }
-        guard let id = values["STATION_ID"], !id.isEmpty else {
+        guard let id = values[CredentialsFile.stationIdKey], !id.isEmpty else {
             throw Problem(description: "\(file) has no STATION_ID line; give the id kiosk-server station add printed")
         }
-        guard let secretText = values["STATION_SECRET"] else {
+        guard let secretText = values[CredentialsFile.secretKey] else {
             throw Problem(description: "\(file) has no STATION_SECRET line; give the secret kiosk-server station add issued")
         }
         guard let secret = StationSecret(hex: secretText) else {

@@ -147,3 +147,22 @@ extension Data {
         self.init(bytes)
     }
 }
+
+/// The file that carries a station's credentials from the server (`kiosk-server station add
+/// --secret-file F` writes it) to the station (which reads it, mode 600): `STATION_ID=…` and
+/// `STATION_SECRET=…`, one a line, `#` comments allowed.
+public enum CredentialsFile {
+    public static let stationIdKey = "STATION_ID"
+    public static let secretKey = "STATION_SECRET"
+
+    /// The file's text for a newly issued station.
+    public static func text(stationId: String, secret: StationSecret, name: String, school: String, issuedAt: Date) -> String {
+        """
+        # Photo Kiosk station credentials for '\(name)' (school \(school)), issued \(ISO8601DateFormatter().string(from: issuedAt)).
+        # Keep this file mode 600, owned by the station's user; point the station's sync at it.
+        \(stationIdKey)=\(stationId)
+        \(secretKey)=\(secret.hex)
+
+        """
+    }
+}

@@ -7,6 +7,7 @@ import ArgumentParser
 import CentralStore
 import FileOutput
 import Foundation
+import SyncWire
 
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,10 +20,11 @@ struct StationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a new station an id and a secret.",
             discussion: """
-                Prints the station's id on the first line of standard output. With --secret-file the secret (64 hex \
-                digits) is written to that file, readable by its owner only (mode 0600), and never printed; without it \
-                the secret is the second line of standard output, shown this once: copy it to the station's \
-                credentials file. The server keeps the secret to check signatures. \
+                Prints the station's id on the first line of standard output. With --secret-file the station's \
+                credentials file (STATION_ID and STATION_SECRET, the secret 64 hex digits) is written there, readable by \
+                its owner only (mode 0600), and the secret is never printed: copy that file to the station as it is. \
+                Without it the secret is the second line of standard output, shown this once. The server keeps the \
+                secret to check signatures. \
                 Exit status: 0 issued; 1 an empty name or school, or the secret file cannot be written (no station is \
                 kept then); 2 the data folder cannot be used.
                 """
@@ -36,7 +38,7 @@ struct StationCommand: AsyncParsableCommand {
 
         @OptionGroup var dataOption: DataOption
 
-        @Option(help: ArgumentHelp("Write the secret to this file (mode 0600) instead of standard output.", valueName: "file"))
+        @Option(help: ArgumentHelp("Write the station's credentials file here (mode 0600) instead of printing the secret.", valueName: "file"))
         var secretFile: String?
 
         func run() async throws {
@@ -58,7 +60,8 @@ struct StationCommand: AsyncParsableCommand {
             // server knows always has credentials somewhere.
             if let secretFile {
                 do {
-                    try Self.writePrivately(station.secret.hex + "\n", to: NamedPath(secretFile, name: "--secret-file"))
+                    let text = CredentialsFile.text(stationId: station.id, secret: station.secret, name: name, school: school, issuedAt: Date())
+                    try Self.writePrivately(text, to: NamedPath(secretFile, name: "--secret-file"))
                 } catch {
                     throw CommandFailure(status: 1, "\(error); no station was added")
                 }

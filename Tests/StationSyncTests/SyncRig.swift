@@ -112,15 +112,11 @@ final class SyncRig: @unchecked Sendable {
         server = try ServerProcess(data: serverData ?? folder.appendingPathComponent("server"))
         credentialsFile = folder.appendingPathComponent("station.credentials")
         self.sessions = sessions
-        let secretFile = folder.appendingPathComponent("secret")
-        let id = try server.command(["station", "add", "hall-1", "--school", Self.school, "--secret-file", secretFile.path])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // The file the server issues is the station's credentials file as it is, as an operator copies it.
+        try server.command(["station", "add", "hall-1", "--school", Self.school, "--secret-file", credentialsFile.path])
         let roster = folder.appendingPathComponent("roster.csv")
         try CrashSession.roster.write(to: roster, atomically: true, encoding: .utf8)
         try server.command(["roster", "import", roster.path])
-        let secret = try String(contentsOf: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try "STATION_ID=\(id)\nSTATION_SECRET=\(secret)\n".write(to: credentialsFile, atomically: true, encoding: .utf8)
-        chmod(credentialsFile.path, 0o600)
         store = try stationStore(in: storeFolder, sessions: sessions)
     }
 
