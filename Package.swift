@@ -117,6 +117,7 @@ let package = Package(
         .target(name: "StationDoctor", dependencies: [
             "Capture", "FaceKit", "StationStore", "StationSync", "SyncWire", "LiveStation", "KioskConfiguration",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
 
         // MARK: The centre and the sync (issue 15)
@@ -181,7 +182,7 @@ let package = Package(
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "DataCache"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ImageKit"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
-        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus", "StationStore", "StationSession", "Roster", "Fees", "IdentityCheck", "EnrollmentFace"]),
+        .testTarget(name: "LiveStationTests", dependencies: ["LiveStation", "Capture", "FaceKit", "Guidance", "TerminalUI", "KioskConfiguration", "PhotoStandard", "Compliance", "ImageKit", "DataCache", "FileOutput", "ScratchDisk", "SettingsCorpus", "StationStore", "StationSession", "Roster", "Fees", "IdentityCheck", "EnrollmentFace", "Speech"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "Compliance", "FaceKit", "PhotoStandard", "ImageKit", "DataCache"]),
         // Small tmpfs disks the file-output tests fill up and make read-only (needs root).
         .target(name: "ScratchDisk", path: "Tests/ScratchDisk"),

@@ -60,6 +60,30 @@ private func answers(_ settings: SpeechSettings, _ requests: [(String, Double, B
     }
 }
 
+@Suite struct SpokenPromptOrderTests {
+    private func said(_ prompt: SpokenPrompt, english: Bool = false) -> [String] {
+        var settings = SpeechSettings()
+        settings.english = english
+        return prompt.parts(settings).map { "\($0.voice)|\($0.text)" }
+    }
+
+    @Test func mandarinAlwaysAndEnglishWhenChosenOrShownFirst() {
+        let prompt = SpokenPrompt(key: "k", mandarin: "请抬头", english: "Lift your chin")
+        #expect(said(prompt) == ["cmn|请抬头"])
+        #expect(said(prompt, english: true) == ["cmn|请抬头", "en|Lift your chin"])
+        var englishFirst = prompt
+        englishFirst.englishFirst = true
+        #expect(said(englishFirst) == ["en|Lift your chin", "cmn|请抬头"])
+        #expect(said(englishFirst, english: true) == ["en|Lift your chin", "cmn|请抬头"])
+    }
+
+    @Test func aLanguageTheScreenDoesNotShowIsNotSpoken() {
+        // One language on screen (no second line): only it is said, in its own voice.
+        #expect(said(SpokenPrompt(key: "k", mandarin: "", english: "Lift your chin", englishFirst: true)) == ["en|Lift your chin"])
+        #expect(said(SpokenPrompt(key: "k", mandarin: "请抬头", english: " "), english: true) == ["cmn|请抬头"])
+    }
+}
+
 /// The RMS of a WAV file's samples and its length in seconds, by Python's `wave` module
 /// (not by the code under test).
 private func loudness(_ file: URL) throws -> (rms: Double, seconds: Double) {

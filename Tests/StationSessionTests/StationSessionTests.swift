@@ -181,6 +181,25 @@ private let code = "V2h5IHJlYWQgdGhpcz8=\u{1F}原样"
         #expect(session.phase == .idle)
     }
 
+    /// An unpaid photo is not accepted: the fee screen's time-out saves nothing, and the
+    /// student can come back and identify again as if for the first time.
+    @Test func anUnpaidFeeTimesOutWithoutSavingAndTheStudentCanComeBack() throws {
+        let station = try StationFixture()
+        var session = station.session()
+        let identify: [StationSession.Event] = [.startPhoto, .collectionCode(code, .scanner),
+                                                .identify(studentNumber: "2020123456", idTail: "123X")]
+        for step in identify + [.confirmRecord, .photoTaken(CapturedPhoto(id: "p", failsChecks: false)), .accept] {
+            _ = session.handle(step, at: at(0))
+        }
+        guard case .fee = session.phase else { Issue.record("\(session.phase)"); return }
+        #expect(session.handle(.tick, at: at(SessionSettings.standard.feeSeconds)) == [.clearScreen])
+        #expect(session.phase == .idle && session.notice == nil)
+        #expect(try station.store.records().isEmpty)
+        for step in identify { _ = session.handle(step, at: at(1000)) }
+        guard case let .confirm(card) = session.phase else { Issue.record("\(session.phase)"); return }
+        #expect(card.fee.yuan == 20)
+    }
+
     @Test func aSaveNeverTimesOutAndAFailedSaveKeepsThePhotoForARetry() throws {
         let station = try StationFixture()
         var session = station.session()
