@@ -35,7 +35,7 @@ struct CameraRuleTests {
     /// udev's own parser reads the rules (systemd 252 has no `udevadm verify`: `udevadm test`
     /// reads every rules file and names the lines it cannot parse). Needs root and udevadm
     /// (scripts/setup.sh installs Debian's udev).
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/udevadm")))
+    @Test(.enabled(if: getuid() == 0 && runs(needing: "/usr/bin/udevadm")))
     func udevParsesEveryGeneratedRuleWithoutComplaint() throws {
         let folder = URL(fileURLWithPath: "/run/udev/rules.d")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -29,7 +29,7 @@ struct UnitFileTests {
         return copy
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: analyzer)),
+    @Test(.enabled(if: runs(needing: analyzer)),
           arguments: [("photo-kiosk.service", "/usr/local/bin/kiosk"), ("kiosk-server.service", "/usr/local/bin/kiosk-server")])
     func theUnitVerifiesWithoutAWord(unit: String, program: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
@@ -47,8 +47,7 @@ struct UnitFileTests {
         #expect(try !analyze(["verify", broken.path]).output.isEmpty)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: analyzer)))
-    func theStationWaitsForTheDaemonsReadinessAndIsWatched() throws {
+    @Test func theStationWaitsForTheDaemonsReadinessAndIsWatched() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("systemd/photo-kiosk.service"), encoding: .utf8)
         for line in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "ProtectSystem=strict", "ReadWritePaths=/var/lib/photo-kiosk",
                      "NoNewPrivileges=yes", "SupplementaryGroups=video", "User=kiosk"] {
