@@ -84,7 +84,8 @@ let package = Package(
         .target(name: "Guidance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "Compliance"]),
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
         .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "CPNG", "KioskConfiguration", "FileOutput",
-                                             "StationSession", "StationStore", "Roster", "Fees", "CodeReading", "Speech", "EnrollmentFace", "IdentityCheck"]),
+                                             "StationSession", "StationStore", "Roster", "Fees", "CodeReading", "Speech", "EnrollmentFace", "IdentityCheck",
+                                             "StationSync"]),
 
         // The student's path through the station and the store under it (issue 14).
         .target(name: "Fees"),

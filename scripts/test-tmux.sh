@@ -52,11 +52,13 @@ printf 'student_number,school,batch,name,id_tail\n2020123456,北京大学,2024,�
 # the (private) tmux server while the next one starts.
 tm new-session -d -s hold "sleep 100000"
 
-# Starts `kiosk run` on a replay folder in a fresh 100×30 tmux window.
+# Starts `kiosk run` on a replay folder in a fresh 100×30 tmux window (with $run_env in its
+# environment and $run_args after its options, when set).
+run_env="" run_args=""
 start() {
     tm kill-session -t kiosk 2>/dev/null
     tm new-session -d -s kiosk -x 100 -y 30 \
-        "COLORTERM=truecolor $kiosk run --source replay:$work/$1@10 --duration ${2:-40} --store $work/store 2>$work/$1.err; echo \"exit=\$?\" >$work/$1.rc; sleep 600"
+        "$run_env COLORTERM=truecolor $kiosk run --source replay:$work/$1@10 --duration ${2:-40} --store $work/store $run_args 2>$work/$1.err; echo \"exit=\$?\" >$work/$1.rc; sleep 600"
     identify_student "$1"
 }
 
@@ -193,6 +195,45 @@ if wait_for "请闭上嘴" 30; then
     sleep 2
     last=$(screen | grep -c .)
     [ "$last" -le 20 ] && screen | tail -2 | grep -qF "✗ 闭嘴" || fail "resize: the check marks are not on the last rows of a 60×20 screen"
+fi
+
+# As systemd runs it (Type=notify, a watchdog) with a central server in its settings: READY and
+# watchdog pings reach the notify socket, and the session saved above reaches the server.
+echo "-- under systemd, syncing to the server"
+server="$(dirname "$kiosk")/kiosk-server"
+if [ -x "$server" ]; then
+    "$server" station add hall-1 --school 北京大学 --data "$work/server" --secret-file "$work/station.credentials" >/dev/null \
+        && "$server" roster import "$work/roster.csv" --data "$work/server" >/dev/null || fail "kiosk-server could not issue credentials or import the roster"
+    "$server" serve --data "$work/server" --port 0 >"$work/server.out" 2>"$work/server.err" &
+    server_pid=$!
+    for _ in $(seq 40); do grep -q "^listening on" "$work/server.out" 2>/dev/null && break; sleep 0.25; done
+    address=$(sed -n 's/^listening on //p' "$work/server.out")
+    printf '{ sync: { server: "%s", credentialsFile: "%s", probeSeconds: 0.5 } }\n' "$address" "$work/station.credentials" >"$work/station.json5"
+    # systemd's end of the notify socket: every datagram a line in notify.log.
+    python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True: log.write(s.recv(4096).decode().replace("\n", " ") + "\n")' "$work/notify.sock" "$work/notify.log" &
+    listener_pid=$!
+    sleep 0.5
+    run_env="NOTIFY_SOCKET=$work/notify.sock WATCHDOG_USEC=1000000" run_args="--config $work/station.json5"
+    start empty 60
+    sleep 4
+    grep -q "^READY=1 STATUS=serving students, syncing to $address" "$work/notify.log" || fail "systemd: no READY with the sync's status ($(head -3 "$work/notify.log"))"
+    pings=$(grep -c "^WATCHDOG=1" "$work/notify.log")
+    [ "$pings" -ge 4 ] || fail "systemd: $pings watchdog pings in about 5 s with a 1 s watchdog (expected one every 0.5 s)"
+    db="$work/store/station.sqlite"
+    sent=$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE sentAt IS NOT NULL") total=$(sqlite3 "$db" "SELECT count(*) FROM outbox")
+    [ "$sent" = "$total" ] && [ "$total" -gt 0 ] || fail "sync: $sent of $total outbox entries sent ($(cat "$work/empty.err"))"
+    spec=$(sqlite3 "$db" "SELECT sha256 FROM photo WHERE kind = 'spec'")
+    [ -n "$spec" ] && [ -f "$work/server/blobs/${spec:0:2}/$spec.jpg" ] || fail "sync: the photo $spec is not in the server's blobs"
+    tm send-keys -t kiosk Escape; sleep 0.5; tm send-keys -t kiosk q
+    sleep 2
+    grep -q "^STOPPING=1" "$work/notify.log" || fail "systemd: no STOPPING when the station quit"
+    kill "$server_pid" "$listener_pid" 2>/dev/null
+    run_env="" run_args=""
+else
+    fail "no kiosk-server beside $kiosk"
 fi
 
 # A signal that ends the program (SIGTERM from a service manager, SIGSEGV from a crash)

@@ -10,6 +10,7 @@ import PhotoStandard
 import Speech
 import StationSession
 import StationStore
+import StationSync
 import TerminalUI
 
 /// Everything a station operator may set, in one file (`kiosk --config station.json5`).
@@ -95,6 +96,8 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     public var session = SessionSettings.standard
     /// Spoken prompts (off by default).
     public var speech = SpeechSettings.standard
+    /// The central server the outbox goes to (no server by default: the station works offline).
+    public var sync = SyncSettings.standard
     /// When the station takes its clean plate of the empty backdrop and when it drops it.
     public var plate = PlateSettings()
 
@@ -183,7 +186,8 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
             return invalid("plate.\(key)", "is \(ConfigurationFile.format(value)); it must be a share of the frame between 0 and 1")
         }
         if let problem = within("store", store.invalidSetting()) ?? within("fees", fees.invalidSetting())
-            ?? within("session", session.invalidSetting()) ?? within("speech", speech.invalidSetting()) {
+            ?? within("session", session.invalidSetting()) ?? within("speech", speech.invalidSetting())
+            ?? within("sync", sync.invalidSetting()) {
             return problem
         }
         // Files last: a value the file gets wrong is reported the same on every machine.

@@ -207,4 +207,14 @@ public let invalidSettingsRows: [InvalidSettingsRow] = [
         says: ["is 1000", "from 80 to 450"]),
     row("speech on without its program", "speech", #"enabled: true, program: "/nonexistent/espeak-ng""#, key: "speech.program",
         at: "program", says: ["/nonexistent/espeak-ng", "install espeak-ng"]),
+
+    // sync
+    row("a server that is not an http address", "sync", #"server: "ftp://10.0.0.5""#, key: "sync.server", at: "server",
+        says: ["ftp://10.0.0.5", "http://HOST:PORT"]),
+    row("a server address with a path", "sync", #"server: "http://10.0.0.5:8080/v1""#, key: "sync.server", at: "server",
+        says: ["http://10.0.0.5:8080/v1", "http://HOST:PORT"]),
+    row("a longest wait shorter than the first", "sync", "firstRetrySeconds: 30, longestRetrySeconds: 5",
+        key: "sync.longestRetrySeconds", at: "longestRetrySeconds", says: ["below firstRetrySeconds"]),
+    row("a request that may take forever", "sync", "requestTimeoutSeconds: 100000", key: "sync.requestTimeoutSeconds",
+        at: "requestTimeoutSeconds", says: ["100000", "from 0.1 to 600"]),
 ]

@@ -5,6 +5,7 @@ import FaceKit
 import Foundation
 import Guidance
 import LiveStation
+import ServiceNotify
 import Speech
 import StationStore
 import TerminalUI
@@ -78,18 +79,45 @@ struct RunCommand: ParsableCommand {
         let store = try openStore(station.store)
         // Without the descriptor models the identity check is recorded as not made (kiosk doctor says why).
         let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
+        let log = Self.log(besideStore: station.store.folder)
+        let sync = try StationSyncService.start(store: store, settings: station.sync, log: log)
+        defer { sync?.stop() }
         let terminal = try failing("terminal") { try Terminal() }
         let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer())
-        let display: any StationDisplay = station.speech.enabled
+        var display: any StationDisplay = station.speech.enabled
             ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech), language: options.language) : terminalDisplay
+        // Under systemd (Type=notify): ready once the screen is up, watchdog pings while screens are shown.
+        let systemd = ServiceNotifier()
+        if let interval = systemd.pingInterval {
+            display = HeartbeatDisplay(display, interval: interval) { try? systemd.watchdogPing() }
+        }
+        try? systemd.ready(status: sync == nil ? "serving students (offline: no sync.server)" : "serving students, syncing to \(station.sync.server)")
         let live = LiveSession(display: display, frames: frames, detector: detector, options: options)
         var loop = StationLoop(display: display, frames: frames, live: live, options: options,
                                parts: StationLoop.Parts(store: store, fees: station.fees, session: station.session,
                                                         identityCheck: identityCheck, operatorName: nil))
         let result = Result { try loop.run(duration: duration) }
+        try? systemd.stopping()
         terminal.close()
         if case let .failure(error) = result { throw CommandFailure(status: 1, "\(error)") }
         print(loop.summary)
+    }
+
+    /// Where the station's background services (the sync) write their lines: standard error
+    /// when it is not the station's screen (the journal under systemd), else `sync.log` in
+    /// the store's folder, so the screen is never written over.
+    private static func log(besideStore folder: String) -> @Sendable (String) -> Void {
+        if isatty(STDERR_FILENO) == 0 {
+            return { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        }
+        let path = (folder as NSString).appendingPathComponent("sync.log")
+        return { line in
+            guard let file = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil)
+                ? FileHandle(forWritingAtPath: path) : nil) else { return }
+            defer { try? file.close() }
+            _ = try? file.seekToEnd()
+            try? file.write(contentsOf: Data("\(ISO8601DateFormatter().string(from: Date())) \(line)\n".utf8))
+        }
     }
 
     /// Opens the store (its start-up repair printed when it did something) and checks that it

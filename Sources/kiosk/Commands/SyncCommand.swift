@@ -15,17 +15,17 @@ struct SyncCommand: ParsableCommand {
             a photo damaged on this disk) is kept back and listed as HELD or CONFLICT on standard error; nothing is \
             overwritten. The credentials file holds STATION_ID=… and STATION_SECRET=… (from kiosk-server station add) \
             and must be readable by its owner alone (chmod 600). The store is locked while this runs: run it when \
-            kiosk run is stopped. Without --once it keeps going until stopped. \
+            kiosk run is stopped (kiosk run syncs by itself when the settings file's sync.server is set). Without --once it keeps going until stopped. \
             Exit status: 0 up to date, the outbox empty; 1 up to date except held entries (listed); 2 the store cannot \
             be opened or written; 3 not up to date within --give-up-after; 4 the credentials file cannot be used.
             """
     )
 
-    @Option(help: "The server's address, http://HOST:PORT.")
-    var server: String
+    @Option(help: "The server's address, http://HOST:PORT (default: the settings file's sync.server).")
+    var server: String?
 
-    @Option(help: "The station's credentials file (STATION_ID, STATION_SECRET; mode 600).")
-    var credentials: String
+    @Option(help: "The station's credentials file (STATION_ID, STATION_SECRET; mode 600; default: the settings file's sync.credentialsFile).")
+    var credentials: String?
 
     @Flag(help: "Stop once the outbox is sent and the downloads are current, instead of running on.")
     var once = false
@@ -39,7 +39,7 @@ struct SyncCommand: ParsableCommand {
     @OptionGroup var storeOption: StoreOption
 
     func validate() throws {
-        guard ServerAddress(server) != nil else {
+        if let server, ServerAddress(server) == nil {
             throw ValidationError("--server \(server) is not an address; give http://HOST:PORT (or https://)")
         }
         if let giveUpAfter {
@@ -49,8 +49,15 @@ struct SyncCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The settings file's sync section (timings too), with the options laid over it.
+        var settings = try storeOption.settingsFile.load(failing: 2).sync
+        if let server { settings.server = server }
+        if let credentials { settings.credentialsFile = credentials }
+        guard !settings.server.isEmpty else {
+            throw CommandFailure(status: 2, "no server to sync with: give --server http://HOST:PORT or set sync.server in the settings file (--config)")
+        }
         let identity: StationCredentials
-        do { identity = try StationCredentials.read(fileAt: credentials) } catch { throw CommandFailure(status: 4, "\(error)") }
+        do { identity = try StationCredentials.read(fileAt: settings.credentialsFile) } catch { throw CommandFailure(status: 4, "\(error)") }
         let store = try storeOption.openExisting()
         do {
             if retryHeld { say("released \(try store.releaseHeld()) held outbox entries") }
@@ -60,11 +67,9 @@ struct SyncCommand: ParsableCommand {
         } catch {
             throw storeFailure(error)
         }
-        var settings = SyncSettings.standard
-        settings.server = server
         guard let client = SyncClient(store: store, settings: settings, credentials: identity, report: { event in
             if event.isAlarm { complain("\(event)") } else { say("\(event)") }
-        }) else { throw CommandFailure(status: 64, "--server \(server) is not an address") }
+        }) else { throw CommandFailure(status: 2, "sync.server \(settings.server) is not an address") }
         let deadline = once ? Date().addingTimeInterval(giveUpAfter ?? 600) : nil
         let untilUpToDate = once
         let outcome = waitFor {
@@ -83,21 +88,4 @@ struct SyncCommand: ParsableCommand {
 
     private func say(_ line: String) { FileHandle.standardOutput.write(Data("\(line)\n".utf8)) }
     private func complain(_ line: String) { FileHandle.standardError.write(Data("kiosk sync: \(line)\n".utf8)) }
-}
-
-/// Runs `body` on the concurrency pool and waits for it: the commands are synchronous.
-private func waitFor<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = AsyncResult<T>()
-    Task {
-        box.value = await body()
-        box.done.signal()
-    }
-    box.done.wait()
-    return box.value!
-}
-
-/// The value an async body hands back to the waiting thread (written once, before the signal).
-private final class AsyncResult<T>: @unchecked Sendable {
-    var value: T?
-    let done = DispatchSemaphore(value: 0)
 }
