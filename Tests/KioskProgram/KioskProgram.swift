@@ -27,19 +27,39 @@ public enum KioskProgram {
     }
 
     /// Runs `kiosk` in `folder` with standard input empty, as `user` (a user id, through
-    /// `setpriv`: permissions hold for it, root may write anywhere) when given. Outputs go to
-    /// files, not pipes, so nothing blocks however much it prints.
+    /// `setpriv`: permissions hold for it, root may write anywhere) when given.
     public static func run(_ arguments: [String], in folder: URL, asUser user: String? = nil) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing() }
-        let process = Process()
         if let user {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
+            return try execute("/usr/bin/setpriv", ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", path] + arguments, in: folder)
         }
-        process.currentDirectoryURL = folder
+        return try execute(path, arguments, in: folder)
+    }
+
+    /// A program that ended with another status than 0: its command line, status and error output.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Runs any program (a built product, sqlite3, sha256sum…) to its end and gives its
+    /// standard output; another status than 0 throws a `Failure` naming it, with its error output.
+    @discardableResult
+    public static func output(of program: String, _ arguments: [String]) throws -> String {
+        let run = try execute(program, arguments, in: nil)
+        guard run.exited, run.status == 0 else {
+            throw Failure("\(program) \(arguments.joined(separator: " ")): status \(run.status): \(run.errors)")
+        }
+        return run.output
+    }
+
+    /// Runs `program` with standard input empty. Outputs go to files, not pipes, so nothing
+    /// blocks however much it prints on either.
+    private static func execute(_ program: String, _ arguments: [String], in folder: URL?) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: logs) }

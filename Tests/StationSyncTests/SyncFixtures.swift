@@ -1,4 +1,5 @@
 import Foundation
+import KioskProgram
 import Roster
 import StationStore
 import StoreTestSupport
@@ -26,21 +27,7 @@ func stationStore(in folder: URL, sessions count: Int = 0) throws -> StationStor
 /// Runs a program to its end and gives what it printed; a failure names the program and its error output.
 @discardableResult
 func output(_ program: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ProgramFailure(description: "\(program) \(arguments.joined(separator: " ")): status \(process.terminationStatus): "
-            + String(decoding: errors, as: UTF8.self))
-    }
-    return String(decoding: data, as: UTF8.self)
+    try KioskProgram.output(of: program, arguments)
 }
 
 struct ProgramFailure: Error, CustomStringConvertible {
