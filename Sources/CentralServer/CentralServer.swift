@@ -5,7 +5,8 @@ import Logging
 import SyncWire
 
 /// `kiosk-server`'s HTTP side on Hummingbird: the `/v1` API of docs/sync-api.md behind the
-/// request-signature check.
+/// request-signature check, and the reviewers' pages under `/review` (docs/review.md), which
+/// reviewers reach with a password instead (`ReviewRoutes`).
 public enum CentralServer {
     /// What `GET /v1/health` answers as `version`.
     public static let version = "1"
