@@ -45,7 +45,7 @@ evaluate "guidance agreement" agreement --limits scripts/guidance-eval/limits.js
 # CI=true it fails the run unless scripts/optional-tests.txt lists it with the reason it may be
 # missing, so a CI run cannot go green by skipping what it claims to test.
 optional() { grep -q "^$1[[:space:]]" scripts/optional-tests.txt 2>/dev/null; }
-for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh; do
+for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh scripts/test-review-page.sh; do
     [ -x "$extra" ] || { echo "!! FAILED: $extra is missing or not executable"; status=1; continue; }
     echo "== $extra"
     "$extra"
