@@ -134,7 +134,7 @@ let package = Package(
         ]),
         // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.
         .target(name: "CentralServer", dependencies: [
-            "SyncWire", "CentralStore", "FileOutput",
+            "SyncWire", "CentralStore", "FileOutput", "Roster",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -2,6 +2,7 @@ import CentralStore
 import Crypto
 import FileOutput
 import Foundation
+import Roster
 import SyncWire
 import ZIPFoundation
 
@@ -9,7 +10,7 @@ import ZIPFoundation
 /// `<student number>.jpg` (as the station's `kiosk export` names them) and `manifest.csv`
 /// with every file's SHA-256, in one ZIP. Every photo is checked against its hash on the way.
 public enum ReviewExport {
-    public static let manifestName = "manifest.csv"
+    public static let manifestName = RegistrationUpload.manifestName
 
     /// The ZIP's bytes and how many photos it holds.
     public static func archive(school: String, batch: String, store: any CentralStore) async throws(CentralStoreError) -> (zip: Data, photos: Int) {
@@ -20,8 +21,7 @@ public enum ReviewExport {
                 + (known.isEmpty ? "; the roster is empty" : " (the roster's batches: \(known.joined(separator: ", ")))"))
         }
         var files: [(name: String, bytes: Data, date: Date)] = []
-        var manifest = ["file,student_number,school,batch,sha256,bytes,receipt_code,accepted_at,collection_code"]
-        let dates = ISO8601DateFormatter()
+        var entries: [RegistrationUpload.Entry] = []
         for record in records {
             let upload = record.upload
             guard let spec = upload.photos.first(where: { $0.kind == "spec" }) else {
@@ -32,13 +32,13 @@ public enum ReviewExport {
                 throw .unavailable("the photo of student \(upload.studentNumber) (\(spec.sha256)) is missing or damaged in the blob folder: "
                     + "nothing was exported; have the station send it again or reject the session")
             }
-            let name = "\(upload.studentNumber).jpg"
-            files.append((name, bytes, upload.acceptedAt))
-            manifest.append([name, upload.studentNumber, record.school, batch, spec.sha256.lowercased(), String(bytes.count),
-                             upload.receiptCode, dates.string(from: upload.acceptedAt), upload.collectionCode].map(csvField).joined(separator: ","))
+            files.append((RegistrationUpload.fileName(studentNumber: upload.studentNumber), bytes, upload.acceptedAt))
+            entries.append(RegistrationUpload.Entry(studentNumber: upload.studentNumber, school: record.school, batch: batch,
+                                                    sha256: spec.sha256.lowercased(), bytes: bytes.count, receiptCode: upload.receiptCode,
+                                                    acceptedAt: upload.acceptedAt, collectionCode: upload.collectionCode))
         }
         // Dated by the sessions, not the clock: the same batch gives the same bytes.
-        files.append((manifestName, Data((manifest.joined(separator: "\r\n") + "\r\n").utf8), files.map(\.date).max() ?? Date()))
+        files.append((manifestName, Data(RegistrationUpload.manifest(entries).utf8), files.map(\.date).max() ?? Date()))
         do {
             let archive = try Archive(accessMode: .create)
             for file in files {
@@ -67,11 +67,5 @@ public enum ReviewExport {
             throw .unavailable("\(error)")
         }
         return photos
-    }
-
-    /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

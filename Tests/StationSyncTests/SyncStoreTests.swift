@@ -87,6 +87,26 @@ import Testing
         #expect(try store.student(StudentNumber("2021000002")!) == nil)
     }
 
+    @Test func aRosterPageDoesNotOweAgainARetakeUsedBySessionTheServerHasNotConfirmed() throws {
+        let folder = try scratchFolder("roster-pending")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try stationStore(in: folder, sessions: 1)
+        #expect(try store.student(CrashSession.student)?.retakeOwed == false)
+        func page(_ cursor: Int64) -> Page<RosterStudent> {
+            Page(items: [RosterStudent(studentNumber: CrashSession.student.text, school: "测试大学", batch: "2024", maskedName: "张*明",
+                                       idTail: "1234", review: .rejected, rejectionReason: "背景不均匀", retakeOwed: true)],
+                 cursor: cursor, more: false)
+        }
+        // The server's roster still owes the retake the station's unsent session used.
+        #expect(try store.applyRoster(page(3)) == 1)
+        #expect(try store.student(CrashSession.student)?.retakeOwed == false)
+        #expect(try store.syncCursor(.roster) == 3)
+        // Once the record is through, the server's view is the newer one.
+        for entry in try store.pendingOutbox() { try store.markSent(entry.sequence, at: Date()) }
+        #expect(try store.applyRoster(page(4)) == 1)
+        #expect(try store.student(CrashSession.student)?.retakeOwed == true)
+    }
+
     @Test func aDecisionSetsTheStudentsReviewUnlessANewerSessionFollowedIt() throws {
         let folder = try scratchFolder("decisions")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import FileOutput
 import Foundation
+import Roster
 
 /// A batch's accepted photos written to a folder for when no network ever comes
 /// (`kiosk export`): `<student number>.jpg` each, as the registration upload names them,
@@ -16,7 +17,7 @@ import Foundation
 /// `overwrite`, into a folder that has files, each file is moved in by its own rename and the
 /// manifest last, so a manifest is there only when its photos are.
 public enum BatchExport {
-    public static let manifestName = "manifest.csv"
+    public static let manifestName = RegistrationUpload.manifestName
 
     /// Why an export did not happen; nothing was left in the target.
     public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -39,20 +40,17 @@ public enum BatchExport {
         }
     }
 
-    /// The manifest's text: a header, then one line per photo.
+    /// The manifest's text (`RegistrationUpload`'s, as the server's ZIP has it).
     public static func manifest(_ selection: BatchSelection) -> String {
-        let formatter = ISO8601DateFormatter()
-        var lines = ["file,student_number,school,batch,sha256,bytes,receipt_code,accepted_at,collection_code"]
-        for photo in selection.photos {
-            lines.append([fileName(photo), photo.studentNumber, photo.school, selection.batch, photo.hash.hex,
-                          String(photo.hash.size), photo.receiptCode, formatter.string(from: photo.acceptedAt),
-                          photo.collectionCode].map(csvField).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        RegistrationUpload.manifest(selection.photos.map { photo in
+            RegistrationUpload.Entry(studentNumber: photo.studentNumber, school: photo.school, batch: selection.batch,
+                                     sha256: photo.hash.hex, bytes: Int(photo.hash.size), receiptCode: photo.receiptCode,
+                                     acceptedAt: photo.acceptedAt, collectionCode: photo.collectionCode)
+        })
     }
 
     /// The photo's name as the registration upload expects it.
-    public static func fileName(_ photo: BatchSelection.Photo) -> String { "\(photo.studentNumber).jpg" }
+    public static func fileName(_ photo: BatchSelection.Photo) -> String { RegistrationUpload.fileName(studentNumber: photo.studentNumber) }
 
     /// Checks the target before any work: a missing or empty folder, or any folder with `overwrite`.
     public static func checkTarget(_ target: String, overwrite: Bool) throws(Failure) {
@@ -106,11 +104,5 @@ public enum BatchExport {
             // Named as the file it becomes: the staging folder is never seen.
             throw .files(FileOutputError(NamedPath(name), error.reason))
         }
-    }
-
-    /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -78,7 +78,14 @@ extension StationStore {
         }
         return try write { db in
             for row in rows {
-                _ = try Self.upsert(row.entry, withReview: true, db)
+                // A session of the student the server has not confirmed yet is newer than the
+                // server's view: its review and retake owed stay as this station left them (a
+                // retake just used must not be owed again), until the record is through.
+                let unconfirmed = try Bool.fetchOne(db, sql: """
+                    SELECT 1 FROM outbox JOIN session ON session.id = outbox.sessionId
+                    WHERE session.studentNumber = ? AND outbox.kind = 'session' AND outbox.sentAt IS NULL
+                    """, arguments: [row.entry.studentNumber.text]) ?? false
+                _ = try Self.upsert(row.entry, withReview: !unconfirmed, db)
                 if let descriptor = row.descriptor {
                     try db.execute(sql: "UPDATE student SET enrollmentDescriptor = ? WHERE studentNumber = ?",
                                    arguments: [descriptor, row.entry.studentNumber.text])
