@@ -88,6 +88,7 @@ public let allBenchmarkSuites: [any BenchmarkSuite] = [
     CaptureBenchmarks(),
     StoreBenchmarks(),
     SessionBenchmarks(),
+    ServerBenchmarks(),
 ]
 
 /// Keeps a value alive and opaque so the optimiser cannot drop the work that produced it.

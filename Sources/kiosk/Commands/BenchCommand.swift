@@ -27,8 +27,26 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Write the inputs that were timed into this folder, for side-by-side comparisons.")
     var inputs: String?
 
+    @Option(help: "Server suite: simulated stations uploading at once.")
+    var stations = 50
+
+    @Option(help: "Server suite: photos each station uploads.")
+    var photos = 100
+
+    @Option(help: "Server suite: bytes per photo.")
+    var size = 30_000
+
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        guard stations >= 1, photos >= 1, size >= 1 else { throw ValidationError("--stations, --photos and --size must be at least 1") }
+    }
+
+    /// The suites to run, the server suite with its sizes from the options.
+    private var chosenSuites: [any BenchmarkSuite] {
+        let names = Set(suites.map(\.name))
+        return allBenchmarkSuites.filter { names.isEmpty || names.contains($0.name) }.map { suite in
+            suite is ServerBenchmarks ? ServerBenchmarks(stations: stations, photos: photos, photoBytes: size) : suite
+        }
     }
 
     func run() throws {
@@ -37,11 +55,11 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let cache = DataCache.standard
-        guard cache.isPopulated else { throw CommandFailure(status: 2, cache.missingMessage) }
+        let chosen = chosenSuites
+        // Only the server suite runs without the test data.
+        guard cache.isPopulated || chosen.allSatisfy({ $0 is ServerBenchmarks }) else { throw CommandFailure(status: 2, cache.missingMessage) }
         let context = BenchmarkContext(iterations: iterations, dataCache: cache.root,
                                        inputsDirectory: inputs.map { URL(fileURLWithPath: $0) })
-        let names = Set(suites.map(\.name))
-        let chosen = names.isEmpty ? allBenchmarkSuites : allBenchmarkSuites.filter { names.contains($0.name) }
         var all: [BenchmarkResult] = []
         for suite in chosen {
             if !output.json { print("\(suite.name): \(suite.summary)") }
