@@ -94,9 +94,9 @@ public struct LiveSession {
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
-        /// The camera frame the photo was cut from (PNG) and the checks' report (JSON), as the
-        /// store keeps them.
-        var sourceFile: [UInt8] = []
+        /// The camera frame the photo was cut from (its PNG, compressed while the review is up)
+        /// and the checks' report (JSON), as the store keeps them.
+        var sourceFile: SourceFrameCompression?
         var reportFile: Data = Data()
         var frame: RGBImage?
         var faceBox: PixelRect?
@@ -254,7 +254,7 @@ public struct LiveSession {
             let (photo, report) = try checker.standardizeAndCheck(best.image, plate: plate == .fits ? plates.image : nil,
                                                                   detector: detector,
                                                                   standardizer: Standardizer(spec: options.spec, network: options.network))
-            review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: try SourceFrameFile.png(best.image),
+            review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: SourceFrameCompression(best.image),
                             reportFile: try report.json(), frame: best.image, faceBox: box,
                             problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,
@@ -266,10 +266,17 @@ public struct LiveSession {
             engine.captured(passed: false)
         } catch {
             // Segmentation, encoding or the face models failed: the student retakes, the operator reads why.
-            review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")],
+            review = Review(photo: nil, jpeg: [], problems: [Self.notMade(error)],
                             plate: plate)
             engine.captured(passed: false)
         }
+        // Shown now, not after the next wait for keys.
+        draw()
+    }
+
+    /// Why no photo could be made, for the operator to read (the student retakes).
+    private static func notMade(_ error: any Error) -> Instruction {
+        Instruction(chinese: "照片处理失败：\(error)", english: "The photo could not be made: \(error)")
     }
 
     /// What a check that fails or warns asks for, in words.
@@ -314,11 +321,20 @@ public struct LiveSession {
         return nil
     }
 
-    /// Accepts the photo on the review when it has no failed check.
+    /// Accepts the photo on the review when it has no failed check, once its source frame's PNG
+    /// is made (a frame that cannot be encoded is a problem on the review: the student retakes).
     private mutating func accept() {
-        guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, let frame = review.frame, case .review = engine.phase else { return }
+        guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, let frame = review.frame,
+              let compression = review.sourceFile, case .review = engine.phase else { return }
+        let sourceFrame: [UInt8]
+        do {
+            sourceFrame = try compression.png()
+        } catch {
+            self.review?.problems = [Self.notMade(error)]
+            return
+        }
         engine.accept()
-        accepted = AcceptedPhoto(jpeg: review.jpeg, sourceFrame: review.sourceFile, report: review.reportFile,
+        accepted = AcceptedPhoto(jpeg: review.jpeg, sourceFrame: sourceFrame, report: review.reportFile,
                                  frame: frame, faceBox: review.faceBox)
     }
 

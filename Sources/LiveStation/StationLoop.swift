@@ -57,7 +57,8 @@ public struct StationLoop {
     /// The keys of the line being typed, with their times, for telling a scanner from a person.
     private var line: [ScannerBurst.Key] = []
     private var picture: RGBImage?
-    private var photos: [String: (photo: LiveSession.AcceptedPhoto, identity: IdentityCheckResult?)] = [:]
+    /// The accepted photo with its identity check and its JPEG decoded once for the screens.
+    private var photos: [String: (photo: LiveSession.AcceptedPhoto, identity: IdentityCheckResult?, picture: RGBImage?)] = [:]
     private var reference = ""
     /// The operator signed in (who confirms payments), and what is typed on the sign-in screen.
     private var operatorName: String?
@@ -130,7 +131,7 @@ public struct StationLoop {
             guard case let .capture(card) = session.phase else { return true }
             photoCount += 1
             let id = "photo-\(photoCount)"
-            photos = [id: (photo, identity(of: photo, card.studentNumber))]
+            photos = [id: (photo, identity(of: photo, card.studentNumber), try? JPEG.decode(photo.jpeg))]
             perform(session.handle(.photoTaken(CapturedPhoto(id: id, failsChecks: false)), at: moment))
             perform(session.handle(.accept, at: moment))
         }
@@ -300,7 +301,7 @@ public struct StationLoop {
 
     /// The session into the store: the files made durable, then one commit with the outbox.
     private mutating func save(_ outcome: SessionOutcome) {
-        guard let (photo, identity) = photos[outcome.photo.id] else { return }
+        guard let (photo, identity, _) = photos[outcome.photo.id] else { return }
         let startedAt = Date(timeIntervalSinceNow: outcome.startedAt - now)
         let accepted = AcceptedSession(
             studentNumber: outcome.student.studentNumber, collectionCode: outcome.student.collectionCode, startedAt: startedAt,
@@ -325,11 +326,11 @@ public struct StationLoop {
         case .idle: screens.idle(notice: session.outOfService ?? notice, operatorName: operatorName ?? "")
         case let .identify(purpose, _, source): screens.identify(purpose, input: input, codeRead: source, notice: notice, picture: picture)
         case let .confirm(card): screens.confirm(card)
-        case let .fee(card, photo): screens.fee(card, photo: photos[photo.id].flatMap { try? JPEG.decode($0.photo.jpeg) },
+        case let .fee(card, photo): screens.fee(card, photo: photos[photo.id]?.picture,
                                                 reference: reference, identity: photos[photo.id]?.identity, operatorName: operatorName ?? "",
                                                 notice: notice)
         case .saving, .capture, .review: screens.saving()
-        case let .saveFailed(outcome): screens.saveFailed(notice, photo: photos[outcome.photo.id].flatMap { try? JPEG.decode($0.photo.jpeg) })
+        case let .saveFailed(outcome): screens.saveFailed(notice, photo: photos[outcome.photo.id]?.picture)
         case let .done(receipt): screens.done(receipt: receipt)
         case let .progress(view): screens.progress(view)
         case .lockedOut: screens.lockedOut(notice)
