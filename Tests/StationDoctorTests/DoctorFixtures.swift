@@ -31,21 +31,7 @@ func makeStore(in folder: URL, sessions count: Int) throws {
 /// Runs a program to its end and gives what it printed; a failure names it and its error output.
 @discardableResult
 func output(_ program: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestFailure(description: "\(program) \(arguments.joined(separator: " ")): status \(process.terminationStatus): "
-            + String(decoding: errors, as: UTF8.self))
-    }
-    return String(decoding: data, as: UTF8.self)
+    try KioskProgram.output(of: program, arguments)
 }
 
 /// SQL on the store's database through the sqlite3 program, not the code under test.
