@@ -118,7 +118,7 @@ public final class SQLiteCentralStore: CentralStore {
     public func savePhoto(sha256: String, bytes: Data, at time: Date) async throws(CentralStoreError) -> Bool {
         if try await holdsPhoto(sha256: sha256) { return false }
         // The file is whole on the disk before the row that says the photo is held commits.
-        try blobs.write(bytes, sha256: sha256)
+        try await blobs.write(bytes, sha256: sha256)
         return try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO photo (sha256, size, receivedAt) VALUES (?, ?, ?)", arguments: [sha256, bytes.count, time])
             return db.changesCount == 1
