@@ -94,9 +94,7 @@ public struct LiveSession {
     private struct Review {
         var photo: RGBImage?
         var jpeg: [UInt8]
-        /// The camera frame the photo was cut from (its PNG, compressed while the review is up)
-        /// and the checks' report (JSON), as the store keeps them.
-        var sourceFile: SourceFrameCompression?
+        /// The checks' report (JSON), as the store keeps it.
         var reportFile: Data = Data()
         var frame: RGBImage?
         var faceBox: PixelRect?
@@ -254,8 +252,7 @@ public struct LiveSession {
             let (photo, report) = try checker.standardizeAndCheck(best.image, plate: plate == .fits ? plates.image : nil,
                                                                   detector: detector,
                                                                   standardizer: Standardizer(spec: options.spec, network: options.network))
-            review = Review(photo: photo.image, jpeg: photo.jpeg, sourceFile: SourceFrameCompression(best.image),
-                            reportFile: try report.json(), frame: best.image, faceBox: box,
+            review = Review(photo: photo.image, jpeg: photo.jpeg, reportFile: try report.json(), frame: best.image, faceBox: box,
                             problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,
                             warnings: report.warnings.map(Self.instruction), plate: plate)
@@ -321,14 +318,16 @@ public struct LiveSession {
         return nil
     }
 
-    /// Accepts the photo on the review when it has no failed check, once its source frame's PNG
-    /// is made (a frame that cannot be encoded is a problem on the review: the student retakes).
+    /// Accepts the photo on the review when it has no failed check. The source frame's PNG is
+    /// compressed here, not before the review: the review does not need it and compressing a
+    /// full camera frame losslessly is a good part of a capture's time. A frame that cannot be
+    /// encoded is a problem on the review: the student retakes.
     private mutating func accept() {
         guard let review, review.problems.isEmpty, !review.jpeg.isEmpty, let frame = review.frame,
-              let compression = review.sourceFile, case .review = engine.phase else { return }
+              case .review = engine.phase else { return }
         let sourceFrame: [UInt8]
         do {
-            sourceFrame = try compression.png()
+            sourceFrame = try SourceFrameFile.png(frame)
         } catch {
             self.review?.problems = [Self.notMade(error)]
             return

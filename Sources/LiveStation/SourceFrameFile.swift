@@ -1,5 +1,4 @@
 import CPNG
-import Dispatch
 import ImageKit
 
 /// The camera frame a photo was cut from, stored losslessly beside it so that a reviewer can
@@ -45,29 +44,5 @@ public enum SourceFrameFile {
 
     private static func message(_ image: png_image) -> String {
         withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    }
-}
-
-/// A source frame's PNG being compressed on another thread: the review screen does not wait for
-/// it (compressing a full camera frame losslessly costs a good part of the capture's time), and
-/// accepting the photo does, so the file is always there before the session can be saved.
-final class SourceFrameCompression: @unchecked Sendable {
-    private let finished = DispatchGroup()
-    /// Written once on the compressing thread before `finished` is left, read only after it is.
-    private var result: Result<[UInt8], SourceFrameFile.EncodingError> = .success([])
-
-    /// Starts compressing `frame`.
-    init(_ frame: RGBImage) {
-        finished.enter()
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            result = Result { () throws(SourceFrameFile.EncodingError) in try SourceFrameFile.png(frame) }
-            finished.leave()
-        }
-    }
-
-    /// The PNG, once compressed (waits for it).
-    func png() throws(SourceFrameFile.EncodingError) -> [UInt8] {
-        finished.wait()
-        return try result.get()
     }
 }
