@@ -121,13 +121,16 @@ public struct StationSecret: Sendable, Hashable {
 }
 
 extension Sequence where Element == UInt8 {
-    /// Lower-case hex digits.
+    /// Lower-case hex digits (a digest's name in the station's and the server's stores).
     public var hexString: String {
-        var text = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Crypto
+import SyncWire
 
 /// A file's identity in the store: the SHA-256 of its bytes (64 lower-case hex digits) and
 /// its size. Photos are named and referenced by it.
@@ -12,7 +13,7 @@ public struct ContentHash: Sendable, Hashable, CustomStringConvertible {
     public let size: Int64
 
     public init(of bytes: [UInt8]) {
-        hex = Self.hex(SHA256.hash(data: bytes))
+        hex = SHA256.hash(data: bytes).hexString
         size = Int64(bytes.count)
     }
 
@@ -39,23 +40,12 @@ public struct ContentHash: Sendable, Hashable, CustomStringConvertible {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             size += Int64(count)
         }
-        return ContentHash(hex: hex(hasher.finalize()), size: size)
+        return ContentHash(hex: hasher.finalize().hexString, size: size)
     }
 
     /// Whether `text` looks like a hash this type makes (64 lower-case hex digits).
     static func isHex(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     public var description: String { "\(hex) (\(size) bytes)" }
