@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries and the C/C++ layer
@@ -86,7 +91,7 @@ let package = Package(
         .target(name: "Compliance", dependencies: ["ImageKit", "FaceKit", "PhotoStandard", "CVision", "DataCache"]),
         .target(name: "LiveStation", dependencies: ["Capture", "FaceKit", "Guidance", "PhotoStandard", "Compliance", "TerminalUI", "ImageKit", "CPNG", "KioskConfiguration", "FileOutput",
                                              "StationSession", "StationStore", "Roster", "Fees", "CodeReading", "Speech", "EnrollmentFace", "IdentityCheck",
-                                             "StationSync"]),
+                                             "StationSync", "StationMetrics", .product(name: "Logging", package: "swift-log")]),
 
         // The student's path through the station and the store under it (issue 14).
         .target(name: "Fees"),
@@ -115,6 +120,14 @@ let package = Package(
         .target(name: "ServiceNotify"),
         // What a deployment installs that the programs generate: the camera's udev rule.
         .target(name: "StationDeployment"),
+        // The daemon's figures (frames, captures, check failures, outbox, last sync) as Prometheus
+        // metrics on a local port, through swift-metrics and swift-prometheus.
+        .target(name: "StationMetrics", dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // `kiosk doctor`: every check of what an operator can get wrong, with its fix.
         .target(name: "StationDoctor", dependencies: [
             "Capture", "FaceKit", "StationStore", "StationSync", "SyncWire", "LiveStation", "KioskConfiguration",
@@ -132,6 +145,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             // PBKDF2 for the reviewers' passwords.
             .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // The same store in PostgreSQL through postgres-nio (`kiosk-server serve --postgres`).
+        .target(name: "CentralStorePostgres", dependencies: [
+            "CentralStore", "SyncWire",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.
         .target(name: "CentralServer", dependencies: [
@@ -154,8 +173,11 @@ let package = Package(
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
                 "EnrollmentFace", "Speech", "StationSync", "SyncWire", "StationDeployment", "ServiceNotify", "StationDoctor",
+                "StationMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -168,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-server",
             dependencies: [
-                "ImageKit", "SyncWire", "CentralStore", "CentralServer", "ServiceNotify", "FileOutput",
+                "ImageKit", "SyncWire", "CentralStore", "CentralStorePostgres", "CentralServer", "ServiceNotify", "FileOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -212,7 +234,7 @@ let package = Package(
             "KioskProgram", "LiveStation",
         ]),
         .testTarget(name: "CentralServerTests", dependencies: [
-            "CentralServer", "CentralStore", "SyncWire", "ScratchDisk",
+            "CentralServer", "CentralStore", "CentralStorePostgres", "SyncWire", "ScratchDisk",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // The sync against a real kiosk-server on loopback (the built product, killed and restarted).

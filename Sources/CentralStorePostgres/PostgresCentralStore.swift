@@ -1,0 +1,2 @@
+import CentralStore
+import PostgresNIO
