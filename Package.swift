@@ -150,6 +150,8 @@ let package = Package(
         .target(name: "CentralStorePostgres", dependencies: [
             "CentralStore", "SyncWire",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            // The pool's error type, to say "PostgreSQL cannot be reached" when the pool gives up.
+            .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.

@@ -13,8 +13,8 @@ struct ExportCommand: AsyncParsableCommand {
             receipt code, accepted at, collection code). Every photo is checked against its SHA-256 first; the file \
             is written all or nothing (a temporary file renamed), replacing OUT.zip when it exists. The review page \
             offers the same ZIP at /review/export?school=S&batch=B. \
-            Exit status: 0 written; 1 no accepted photo in that batch; 2 the data folder, a photo or OUT.zip cannot \
-            be used (nothing was written).
+            Exit status: 0 written; 1 no accepted photo in that batch; 2 the data folder or database, a photo or \
+            OUT.zip cannot be used (nothing was written).
             """
     )
 
@@ -24,18 +24,19 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "The batch, as the roster names it.")
     var batch: String
 
-    @OptionGroup var dataOption: DataOption
+    @OptionGroup var storeOption: StoreOption
 
     @Argument(help: ArgumentHelp("The ZIP file to write.", valueName: "OUT.zip"))
     var output: String
 
     func run() async throws {
-        let store = try dataOption.open()
-        do {
-            let photos = try await ReviewExport.write(school: school, batch: batch, store: store, to: output)
-            print("\(output): \(photos) photos of \(school) / \(batch) and \(ReviewExport.manifestName)")
-        } catch {
-            throw error.commandFailure
+        try await storeOption.withStore { store in
+            do throws(CentralStoreError) {
+                let photos = try await ReviewExport.write(school: school, batch: batch, store: store, to: output)
+                print("\(output): \(photos) photos of \(school) / \(batch) and \(ReviewExport.manifestName)")
+            } catch {
+                throw error.commandFailure
+            }
         }
     }
 }

@@ -18,14 +18,14 @@ struct ReviewerCommand: AsyncParsableCommand {
                 salted PBKDF2 hash. Reviewers sign in with HTTP Basic auth: serve the pages over TLS (a reverse proxy) \
                 when they are reached from outside the local network. \
                 Exit status: 0 kept; 1 a bad name, or a password file that cannot be read or is too short; 2 the data \
-                folder cannot be used.
+                folder or database cannot be used.
                 """
         )
 
         @Argument(help: "The reviewer's name (the user name they sign in with), e.g. li.wei.")
         var name: String
 
-        @OptionGroup var dataOption: DataOption
+        @OptionGroup var storeOption: StoreOption
 
         @Option(help: ArgumentHelp("A file whose first line is the password.", valueName: "file"))
         var passwordFile: String
@@ -39,12 +39,13 @@ struct ReviewerCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(status: 1, "\(passwordFile) cannot be read as UTF-8 text; put the password on its first line")
             }
-            let store = try dataOption.open()
-            do {
-                let reviewer = try await store.addReviewer(name: name, password: password, at: Date())
-                print("reviewer \(reviewer.name) may sign in to /review")
-            } catch {
-                throw error.commandFailure
+            try await storeOption.withStore { store in
+                do throws(CentralStoreError) {
+                    let reviewer = try await store.addReviewer(name: name, password: password, at: Date())
+                    print("reviewer \(reviewer.name) may sign in to /review")
+                } catch {
+                    throw error.commandFailure
+                }
             }
         }
     }

@@ -18,14 +18,14 @@ struct RosterCommand: AsyncParsableCommand {
                 retake_owed 免费重拍. The server keeps the full name and the ID tail; stations download the masked name. \
                 A changed student reaches the stations with their next roster download. \
                 Exit status: 0 imported; 1 the file was refused (the message lists the lines to fix); 2 the data folder \
-                cannot be used.
+                or database cannot be used.
                 """
         )
 
         @Argument(help: "The roster file (CSV, UTF-8).")
         var file: String
 
-        @OptionGroup var dataOption: DataOption
+        @OptionGroup var storeOption: StoreOption
 
         func run() async throws {
             let text: String
@@ -34,12 +34,13 @@ struct RosterCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(status: 1, "\(file) cannot be read as UTF-8 text; give the roster's CSV file, saved as \"CSV UTF-8\"")
             }
-            let store = try dataOption.open()
-            do {
-                let summary = try await store.importRoster(csv: text)
-                print("\(file): \(summary.added) students added, \(summary.updated) updated, \(summary.unchanged) unchanged")
-            } catch {
-                throw error.commandFailure
+            try await storeOption.withStore { store in
+                do throws(CentralStoreError) {
+                    let summary = try await store.importRoster(csv: text)
+                    print("\(file): \(summary.added) students added, \(summary.updated) updated, \(summary.unchanged) unchanged")
+                } catch {
+                    throw error.commandFailure
+                }
             }
         }
     }

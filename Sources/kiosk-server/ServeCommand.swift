@@ -1,5 +1,6 @@
 import ArgumentParser
 import CentralServer
+import CentralStore
 import Foundation
 import Hummingbird
 import Logging
@@ -12,11 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints one line, "listening on http://HOST:PORT", on standard output once it takes connections (with \
             --port 0 the port is one the system picked); its log goes to standard error. \
-            Exit status: 0 stopped by a signal; 2 the data folder cannot be used or the port cannot be bound.
+            Exit status: 0 stopped by a signal; 2 the data folder or database cannot be used or the port cannot be bound.
             """
     )
 
-    @OptionGroup var dataOption: DataOption
+    @OptionGroup var storeOption: StoreOption
 
     @Option(help: "The address to listen on (0.0.0.0 for every interface).")
     var host = "127.0.0.1"
@@ -30,8 +31,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let store = try dataOption.open()
         let host = host
+        let port = port
+        let logger = Logger(label: "kiosk-server")
+        try await storeOption.withStore(logger: logger) { store in
+            try await Self.serve(store, host: host, port: port, logger: logger)
+        }
+    }
+
+    /// Serves the API on `store` until a signal stops the server.
+    private static func serve(_ store: any CentralStore, host: String, port: Int, logger: Logger) async throws {
         let systemd = ServiceNotifier()
         let app = Application(
             router: CentralServer.router(store: store).router,
@@ -43,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // Under systemd (Type=notify) the unit counts as started only now.
                 try? systemd.ready(status: "serving on \(address)")
             },
-            logger: Logger(label: "kiosk-server")
+            logger: logger
         )
         do {
             try await app.runService()

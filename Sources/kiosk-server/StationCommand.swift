@@ -26,7 +26,7 @@ struct StationCommand: AsyncParsableCommand {
                 Without it the secret is the second line of standard output, shown this once. The server keeps the \
                 secret to check signatures. \
                 Exit status: 0 issued; 1 an empty name or school, or the secret file cannot be written (no station is \
-                kept then); 2 the data folder cannot be used.
+                kept then); 2 the data folder or database cannot be used.
                 """
         )
 
@@ -36,7 +36,7 @@ struct StationCommand: AsyncParsableCommand {
         @Option(help: "The school whose students the station serves, as the roster names it.")
         var school: String
 
-        @OptionGroup var dataOption: DataOption
+        @OptionGroup var storeOption: StoreOption
 
         @Option(help: ArgumentHelp("Write the station's credentials file here (mode 0600) instead of printing the secret.", valueName: "file"))
         var secretFile: String?
@@ -49,7 +49,11 @@ struct StationCommand: AsyncParsableCommand {
                     throw CommandFailure(status: 1, "\(error)")
                 }
             }
-            let store = try dataOption.open()
+            try await storeOption.withStore { store in try await issue(into: store) }
+        }
+
+        /// Issues the station, writes its credentials file when asked, then keeps it in `store`.
+        private func issue(into store: any CentralStore) async throws {
             let station: Station
             do {
                 station = try Station.issue(name: name, school: school, at: Date())
