@@ -28,4 +28,6 @@ public final class HeartbeatDisplay: StationDisplay {
     public func keys(waitMilliseconds: Int32) -> [Key] {
         display.keys(waitMilliseconds: waitMilliseconds)
     }
+
+    public var stopRequested: Bool { display.stopRequested }
 }

@@ -8,6 +8,7 @@ import ImageKit
 import KioskConfiguration
 import PhotoStandard
 import Speech
+import StationMetrics
 import StationSession
 import StationStore
 import StationSync
@@ -100,6 +101,10 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     public var sync = SyncSettings.standard
     /// When the station takes its clean plate of the empty backdrop and when it drops it.
     public var plate = PlateSettings()
+    /// Where `kiosk run` serves its Prometheus metrics (loopback by default).
+    public var metrics = MetricsSettings.standard
+    /// How much `kiosk run` logs (to the journal, or to kiosk.log beside the store).
+    public var logging = LoggingSettings.standard
 
     public init() {}
 
@@ -147,6 +152,7 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
             "screen.dither": DitherMethod.allCases.map(\.rawValue),
             "screen.guide": GuideShape.allCases.map(\.rawValue),
             "screen.language": LanguageChoice.Language.allCases.map(\.rawValue),
+            "logging.level": LoggingSettings.levels,
         ]
         for (key, limit) in ComplianceLimits.standard.limits { words["checks.\(key).side"] = [limit.side.rawValue] }
         return words
@@ -187,7 +193,7 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
         }
         if let problem = within("store", store.invalidSetting()) ?? within("fees", fees.invalidSetting())
             ?? within("session", session.invalidSetting()) ?? within("speech", speech.invalidSetting())
-            ?? within("sync", sync.invalidSetting()) {
+            ?? within("sync", sync.invalidSetting()) ?? within("metrics", metrics.invalidSetting()) {
             return problem
         }
         // Files last: a value the file gets wrong is reported the same on every machine.

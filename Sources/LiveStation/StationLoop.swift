@@ -35,15 +35,19 @@ public struct StationLoop {
         public var operatorName: String?
         /// Today on the station's calendar (the fee depends on it).
         public var today: @Sendable () -> CalendarDay
+        /// Where the store's readiness and the outbox after each save are told (the status line).
+        public var status: StationStatus?
 
         public init(store: StationStore, fees: FeeSettings, session: SessionSettings, identityCheck: EnrollmentFaceCheck?,
-                    operatorName: String?, today: @escaping @Sendable () -> CalendarDay = CalendarDay.today) {
+                    operatorName: String?, today: @escaping @Sendable () -> CalendarDay = CalendarDay.today,
+                    status: StationStatus? = nil) {
             self.store = store
             self.fees = fees
             self.session = session
             self.identityCheck = identityCheck
             self.operatorName = operatorName
             self.today = today
+            self.status = status
         }
     }
 
@@ -99,9 +103,11 @@ public struct StationLoop {
     private var moment: Moment { Moment(seconds: now, day: parts.today()) }
 
     /// Serves students until q on the start screen or in the live picture, Esc on the sign-in
-    /// screen, or for `duration` seconds. Throws when a camera frame cannot be used.
+    /// screen, a stop request (`StationDisplay.stopRequested`), or for `duration` seconds.
+    /// Throws when a camera frame cannot be used. It never stops inside a save: a session is
+    /// in the store whole or not at all.
     public mutating func run(duration: Double?) throws {
-        while duration.map({ now < $0 }) ?? true {
+        while duration.map({ now < $0 }) ?? true, !display.stopRequested {
             if operatorName == nil {
                 display.show(screens.signIn(typed: signInTyped))
                 for key in display.keys(waitMilliseconds: 100) where !signIn(key) { return }
@@ -220,8 +226,10 @@ public struct StationLoop {
     private mutating func checkStore() {
         do {
             try parts.store.readiness()
+            parts.status?.store(problem: nil)
             perform(session.handle(.storeAvailable, at: moment))
         } catch {
+            parts.status?.store(problem: error.description)
             perform(session.handle(.storeUnavailable(chinese: error.chinese, english: error.description), at: moment))
         }
     }
@@ -314,8 +322,11 @@ public struct StationLoop {
             let saved = try parts.store.save(accepted)
             saveMilliseconds.append(Self.milliseconds(since: began))
             receipts.append(saved.receiptCode)
+            parts.status?.store(problem: nil)
+            parts.status?.countOutbox(of: parts.store)
             perform(session.handle(.saved(receiptCode: saved.receiptCode), at: moment))
         } catch {
+            parts.status?.store(problem: error.description)
             perform(session.handle(.saveFailed(chinese: error.chinese, english: error.description), at: moment))
         }
     }

@@ -21,7 +21,7 @@ public enum StationMetric: String, CaseIterable, Sendable {
     public var help: String {
         switch self {
         case .frames: "Camera frames the station took from its source."
-        case .droppedFrames: "Camera frames skipped to stay current while the analysis was busy."
+        case .droppedFrames: "Camera frames never taken: skipped to stay current while the analysis was busy, or lost by the driver."
         case .analysisSeconds: "Time to decode and analyse one live frame for the guidance."
         case .captures: "Photos taken: bursts standardised and checked."
         case .acceptances: "Photos accepted on the review."

@@ -1,0 +1,151 @@
+import Foundation
+import StationMetrics
+import StationStore
+import StationSync
+import Synchronization
+import TerminalUI
+
+/// What the daemon knows about its parts, kept as it learns it (from any thread): the camera
+/// from the frames asked for, the store from its readiness before each student and each save,
+/// the outbox and the server from the sync. The station's screen shows it as one status line
+/// (`StatusLine`); the outbox and the last sync also go to the meters.
+public final class StationStatus: Sendable {
+    /// The status at one moment.
+    public struct Snapshot: Sendable, Hashable {
+        public enum Camera: Sendable, Hashable {
+            /// No frame asked for yet.
+            case unknown
+            case ok
+            case lost
+        }
+
+        public enum Sync: Sendable, Hashable {
+            /// No server in the settings: the station works offline.
+            case off
+            /// The last attempt failed; `last` is the last exchange the server confirmed.
+            case failing(last: Date?)
+            /// The server confirmed an exchange at `last` (nil: none yet, nothing failed yet either).
+            case ok(last: Date?)
+        }
+
+        public var camera = Camera.unknown
+        /// Why the store refuses sessions; nil while it takes them.
+        public var storeProblem: String?
+        public var outboxWaiting = 0
+        public var outboxHeld = 0
+        public var sync: Sync
+
+        public init(camera: Camera = .unknown, storeProblem: String? = nil, outboxWaiting: Int = 0, outboxHeld: Int = 0, sync: Sync) {
+            self.camera = camera
+            self.storeProblem = storeProblem
+            self.outboxWaiting = outboxWaiting
+            self.outboxHeld = outboxHeld
+            self.sync = sync
+        }
+    }
+
+    private let state: Mutex<Snapshot>
+    private let meters: StationMeters
+
+    /// `syncing`: whether the settings name a server.
+    public init(syncing: Bool, meters: StationMeters = StationMeters()) {
+        state = Mutex(Snapshot(sync: syncing ? .ok(last: nil) : .off))
+        self.meters = meters
+    }
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// A frame came (`true`) or the camera went away (`false`).
+    public func camera(ok: Bool) {
+        state.withLock { $0.camera = ok ? .ok : .lost }
+    }
+
+    /// The store takes sessions (nil) or refuses them (why).
+    public func store(problem: String?) {
+        state.withLock { $0.storeProblem = problem }
+    }
+
+    /// The outbox as the store counts it now.
+    public func outbox(_ counts: OutboxCounts) {
+        state.withLock {
+            $0.outboxWaiting = counts.pending
+            $0.outboxHeld = counts.held
+        }
+        meters.outbox(waiting: counts.pending, held: counts.held)
+    }
+
+    /// The outbox of `store` counted again (after a save, after the sync sent something).
+    public func countOutbox(of store: StationStore) {
+        if let counts = try? store.outboxCounts() { outbox(counts) }
+    }
+
+    /// What the sync just did: anything the server answered is a confirmed exchange; a
+    /// failure marks the sync failing until the next one.
+    public func sync(_ event: SyncEvent, at time: Date = Date()) {
+        switch event {
+        case .failed:
+            state.withLock {
+                if case let .ok(last) = $0.sync { $0.sync = .failing(last: last) }
+            }
+        case .photoSent, .recordSent, .held, .photoResent, .pulled, .networkBack, .upToDate:
+            state.withLock { $0.sync = .ok(last: time) }
+            meters.synced(atUnixTime: time.timeIntervalSince1970)
+        }
+    }
+}
+
+/// The status as the bottom row of the station's screen: short, both languages' words for
+/// each part, the parts that need the operator in red.
+public struct StatusLine: Sendable {
+    /// One part of the line and whether it needs attention.
+    public struct Part: Sendable, Hashable {
+        public var text: String
+        public var alarm: Bool
+    }
+
+    /// The parts of `snapshot`, times in `timeZone` (HH:MM).
+    public static func parts(_ snapshot: StationStatus.Snapshot, timeZone: TimeZone = .current) -> [Part] {
+        let camera = switch snapshot.camera {
+        case .unknown: Part(text: "摄像头 camera …", alarm: false)
+        case .ok: Part(text: "摄像头 camera ok", alarm: false)
+        case .lost: Part(text: "摄像头 camera LOST", alarm: true)
+        }
+        let store = snapshot.storeProblem == nil ? Part(text: "存储 store ok", alarm: false)
+            : Part(text: "存储 store REFUSING", alarm: true)
+        let outbox = Part(text: "待传 outbox \(snapshot.outboxWaiting)" + (snapshot.outboxHeld > 0 ? " (\(snapshot.outboxHeld) held)" : ""),
+                          alarm: snapshot.outboxHeld > 0)
+        let sync = switch snapshot.sync {
+        case .off: Part(text: "同步 sync off", alarm: false)
+        case .ok(nil): Part(text: "同步 sync …", alarm: false)
+        case let .ok(last?): Part(text: "同步 sync \(clock(last, timeZone))", alarm: false)
+        case let .failing(last): Part(text: "同步 sync offline" + (last.map { " (last \(clock($0, timeZone)))" } ?? ""), alarm: true)
+        }
+        return [camera, store, outbox, sync]
+    }
+
+    /// HH:MM of `date`.
+    private static func clock(_ date: Date, _ timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    /// `screen` with one more row at the bottom holding `parts`, right-aligned, separated by " · ".
+    public static func adding(_ parts: [Part], below screen: TerminalUI.CellGrid, reducer: ColorReducer) -> TerminalUI.CellGrid {
+        var grid = TerminalUI.CellGrid(columns: screen.columns, rows: screen.rows + 1)
+        for row in 0..<screen.rows {
+            for column in 0..<screen.columns { grid[column, row] = screen[column, row] }
+        }
+        let row = screen.rows
+        let calm = reducer.convert(.rgb(150, 150, 150)), alarm = reducer.convert(.rgb(235, 50, 50))
+        let separator = " · "
+        let width = parts.reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(separator) * max(0, parts.count - 1)
+        var column = max(1, grid.columns - width - 1)
+        for (index, part) in parts.enumerated() {
+            if index > 0 { column = grid.put(separator, row: row, column: column, foreground: calm) }
+            column = grid.put(part.text, row: row, column: column, foreground: part.alarm ? alarm : calm, bold: part.alarm)
+        }
+        return grid
+    }
+}
