@@ -6,6 +6,7 @@ import Foundation
 import Guidance
 import ImageKit
 import PhotoStandard
+import StationMetrics
 import TerminalUI
 
 /// The live loop of one student's photo: newest frame → analysis → guidance → screen, keys in
@@ -134,6 +135,8 @@ public struct LiveSession {
     private var analysisSeconds = 0.0
     /// A line for the operator in the footer (the answer to p), until the time given.
     private var operatorNote: (text: String, until: Double)?
+    /// Where the analysis time, captures, failed clauses and acceptances are counted.
+    public var meters = StationMeters()
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, detector: FaceDetector, options: Options) {
@@ -170,6 +173,8 @@ public struct LiveSession {
         var phaseStart = now
         var reviewing = false
         while true {
+            // Asked to stop (SIGTERM): as q, so a photo not yet accepted is discarded, never half-kept.
+            if display.stopRequested { return .quit }
             if let outcome = handleKeys() { return outcome }
             if let accepted { return .accepted(accepted) }
             if reviewing != (review != nil) {
@@ -208,6 +213,7 @@ public struct LiveSession {
         let took = ContinuousClock.now - began
         analysisSeconds += Double(took.components.attoseconds) * 1e-18 + Double(took.components.seconds)
         analysedFrames += 1
+        meters.analysed(in: took)
         // The plate comes from the same analysis copy; the frame is decoded in full only when
         // the keeper takes it.
         let event = try plates.observe(small, time: measures.time, personInView: measures.face != nil) {
@@ -257,6 +263,7 @@ public struct LiveSession {
                             passed: report.results.filter { $0.verdict == .pass }.count,
                             warnings: report.warnings.map(Self.instruction), plate: plate)
             engine.captured(passed: report.failures.isEmpty)
+            meters.captured(failedClauses: report.failures.map(\.clause))
         } catch let StandardizeError.framing(problem) {
             review = Review(photo: nil, jpeg: [], problems: [Instruction(chinese: problem.chinese, english: problem.english)],
                             plate: plate)
@@ -333,6 +340,7 @@ public struct LiveSession {
             return
         }
         engine.accept()
+        meters.accepted()
         accepted = AcceptedPhoto(jpeg: review.jpeg, sourceFrame: sourceFrame, report: review.reportFile,
                                  frame: frame, faceBox: review.faceBox)
     }
