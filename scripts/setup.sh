@@ -26,6 +26,7 @@ packages=(
     udev                  # the camera rule's test reads it with udevadm
     systemd               # the unit files' test verifies them with systemd-analyze
     chromium              # the review page's browser test (scripts/test-review-page.sh) drives it headless
+    postgresql            # the server's PostgreSQL tests start a throwaway server with its binaries (scripts/postgres-test-server.sh)
 )
 
 # The face and person models Debian does not ship are looked for in the station's model

@@ -11,6 +11,19 @@ status=0
 echo "== build (debug, with tests)"
 swift build --build-tests -j "$jobs" || exit 1
 
+# The PostgreSQL back end's tests run against a real server: a throwaway one for this run
+# (scripts/postgres-test-server.sh), found by the tests through the variables it exports and
+# stopped when this script ends, however it ends. Without it the PostgreSQL cases fail under CI=true.
+echo "== PostgreSQL test server"
+if postgres_env=$(scripts/postgres-test-server.sh start); then
+    eval "$postgres_env"
+    trap 'scripts/postgres-test-server.sh stop' EXIT
+    echo "$KIOSK_TEST_POSTGRES_URL"
+else
+    echo "!! FAILED: the PostgreSQL test server did not start (see above)"
+    status=1
+fi
+
 # The sync's fault tests kill and restart real processes and wait for the sync's async tasks
 # against wall-clock deadlines; run beside the CPU-heavy tests (Swift Testing runs suites in
 # parallel) those tasks can wait half a minute for a thread of the two-core pool. So they run

@@ -244,7 +244,7 @@ public final class PostgresCentralStore: CentralStore {
     // locale the database was made with.
 
     public func schoolBatches() async throws(CentralStoreError) -> [SchoolBatch] {
-        try await all("SELECT DISTINCT school, batch FROM student ORDER BY school COLLATE \"C\", batch COLLATE \"C\"") { row in
+        try await all("SELECT school, batch FROM student GROUP BY school, batch ORDER BY school COLLATE \"C\", batch COLLATE \"C\"") { row in
             let (school, batch) = try row.decode((String, String).self)
             return SchoolBatch(school: school, batch: batch)
         }

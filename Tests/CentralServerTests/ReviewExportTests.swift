@@ -50,59 +50,59 @@ struct ReviewExportTests {
         return files.compactMapValues { Data(base64Encoded: $0) }
     }
 
-    @Test("kiosk-server export's ZIP: N0001.jpg (the accepted photo, byte for byte) and a manifest with its SHA-256; nothing else", arguments: BackEnd.allCases)
+    @Test("kiosk-server export's ZIP: N0001.jpg (the accepted photo, byte for byte) and a manifest with its SHA-256; nothing else", arguments: BackEnd.underTest)
     func exportFile(backEnd: BackEnd) async throws {
-        let fixture = try await ServerFixture(backEnd)
-        defer { fixture.remove() }
-        try await decidedBatch(fixture)
-        let out = fixture.folder.appendingPathComponent("out/north-2025.zip")
-        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let count = try await ReviewExport.write(school: ServerFixture.north, batch: "2025", store: fixture.store, to: out.path)
-        #expect(count == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path) == ["north-2025.zip"])
-        let files = try unzipped(out)
-        #expect(Set(files.keys) == ["N0001.jpg", "manifest.csv"])
-        let photo = PhotoBytes(21)
-        #expect(files["N0001.jpg"] == photo.bytes)
-        let manifest = String(decoding: try #require(files["manifest.csv"]), as: UTF8.self)
-        #expect(manifest == "file,student_number,school,batch,sha256,bytes,receipt_code,accepted_at,collection_code\r\n"
-            + "N0001.jpg,N0001,North High,2025,\(SHA256.hash(data: photo.bytes).hexString),\(photo.bytes.count),R-0001,"
-            + "2025-10-09T08:38:10Z,CC-12345\r\n")
+        try await ServerFixture.with(backEnd) { fixture in
+            try await decidedBatch(fixture)
+            let out = fixture.folder.appendingPathComponent("out/north-2025.zip")
+            try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let count = try await ReviewExport.write(school: ServerFixture.north, batch: "2025", store: fixture.store, to: out.path)
+            #expect(count == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path) == ["north-2025.zip"])
+            let files = try unzipped(out)
+            #expect(Set(files.keys) == ["N0001.jpg", "manifest.csv"])
+            let photo = PhotoBytes(21)
+            #expect(files["N0001.jpg"] == photo.bytes)
+            let manifest = String(decoding: try #require(files["manifest.csv"]), as: UTF8.self)
+            #expect(manifest == "file,student_number,school,batch,sha256,bytes,receipt_code,accepted_at,collection_code\r\n"
+                + "N0001.jpg,N0001,North High,2025,\(SHA256.hash(data: photo.bytes).hexString),\(photo.bytes.count),R-0001,"
+                + "2025-10-09T08:38:10Z,CC-12345\r\n")
+        }
     }
 
-    @Test("a batch with no accepted photo is refused, naming the roster's batches, and writes nothing", arguments: BackEnd.allCases)
+    @Test("a batch with no accepted photo is refused, naming the roster's batches, and writes nothing", arguments: BackEnd.underTest)
     func emptyBatch(backEnd: BackEnd) async throws {
-        let fixture = try await ServerFixture(backEnd)
-        defer { fixture.remove() }
-        let out = fixture.folder.appendingPathComponent("empty.zip")
-        do {
-            _ = try await ReviewExport.write(school: ServerFixture.north, batch: "2026", store: fixture.store, to: out.path)
-            Issue.record("an empty batch was exported")
-        } catch {
-            #expect(error.description.contains("no accepted photo") && error.description.contains("North High / 2025"))
+        try await ServerFixture.with(backEnd) { fixture in
+            let out = fixture.folder.appendingPathComponent("empty.zip")
+            do throws(CentralStoreError) {
+                _ = try await ReviewExport.write(school: ServerFixture.north, batch: "2026", store: fixture.store, to: out.path)
+                Issue.record("an empty batch was exported")
+            } catch {
+                #expect(error.description.contains("no accepted photo") && error.description.contains("North High / 2025"))
+            }
+            #expect(!FileManager.default.fileExists(atPath: out.path))
         }
-        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    @Test("the page's download link gives the same ZIP, and lists the roster's batches", arguments: BackEnd.allCases)
+    @Test("the page's download link gives the same ZIP, and lists the roster's batches", arguments: BackEnd.underTest)
     func exportDownload(backEnd: BackEnd) async throws {
-        let fixture = try await ServerFixture(backEnd)
-        defer { fixture.remove() }
-        _ = try await fixture.addReviewer()
-        _ = try await decidedBatch(fixture)
-        let zip = fixture.folder.appendingPathComponent("download.zip")
-        try await fixture.withClient { client in
-            let page = try await fixture.page(client).text
-            #expect(page.contains("href=\"/review/export?school=North%20High&amp;batch=2025\""))
-            let answer = try await fixture.page(client, "/review/export?school=North%20High&batch=2025")
-            #expect(answer.status == .ok)
-            #expect(answer.headers[.contentType] == "application/zip")
-            #expect(answer.headers[.contentDisposition]?.contains("filename=\"North High-2025.zip\"") == true)
-            try Data(buffer: answer.body).write(to: zip)
-            let made = try await ReviewExport.archive(school: ServerFixture.north, batch: "2025", store: fixture.store)
-            #expect(Data(buffer: answer.body) == made.zip, "dated by the sessions: the same batch, the same bytes")
-            #expect(try await fixture.page(client, "/review/export?school=North%20High&batch=2025", auth: [:]).status == .unauthorized)
+        try await ServerFixture.with(backEnd) { fixture in
+            _ = try await fixture.addReviewer()
+            _ = try await decidedBatch(fixture)
+            let zip = fixture.folder.appendingPathComponent("download.zip")
+            try await fixture.withClient { client in
+                let page = try await fixture.page(client).text
+                #expect(page.contains("href=\"/review/export?school=North%20High&amp;batch=2025\""))
+                let answer = try await fixture.page(client, "/review/export?school=North%20High&batch=2025")
+                #expect(answer.status == .ok)
+                #expect(answer.headers[.contentType] == "application/zip")
+                #expect(answer.headers[.contentDisposition]?.contains("filename=\"North High-2025.zip\"") == true)
+                try Data(buffer: answer.body).write(to: zip)
+                let made = try await ReviewExport.archive(school: ServerFixture.north, batch: "2025", store: fixture.store)
+                #expect(Data(buffer: answer.body) == made.zip, "dated by the sessions: the same batch, the same bytes")
+                #expect(try await fixture.page(client, "/review/export?school=North%20High&batch=2025", auth: [:]).status == .unauthorized)
+            }
+            #expect(Set(try unzipped(zip).keys) == ["N0001.jpg", "manifest.csv"])
         }
-        #expect(Set(try unzipped(zip).keys) == ["N0001.jpg", "manifest.csv"])
     }
 }

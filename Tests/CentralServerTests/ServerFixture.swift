@@ -1,27 +1,30 @@
 import CentralServer
 import CentralStore
+import CentralStorePostgres
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SyncWire
+import Testing
 
-/// The back ends the same tests run against (PostgreSQL joins when it is a conformance).
+/// The back ends the same tests run against.
 enum BackEnd: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
 
-    func open(folder: URL) throws -> any CentralStore {
-        switch self {
-        case .sqlite: try SQLiteCentralStore(folder: folder.path)
-        }
+    /// The back ends the per-back-end tests take as arguments: PostgreSQL when its test
+    /// server is set (`TestPostgres`), and always under CI, where a missing server fails them.
+    static var underTest: [BackEnd] {
+        TestPostgres.isConfigured || TestPostgres.isRequired ? allCases : [.sqlite]
     }
 
     var description: String { rawValue }
 }
 
-/// A server on a real store in a new temporary folder: two schools with a station and
-/// students each, and a client that signs as either station.
+/// A server on a real store (in a new temporary folder, or a new PostgreSQL database): two
+/// schools with a station and students each, and a client that signs as either station.
 struct ServerFixture {
     static let north = "North High"
     static let south = "South High"
@@ -33,17 +36,48 @@ struct ServerFixture {
         S0001,South High,2025,王小红,9999
         """
 
+    let backEnd: BackEnd
+    /// A temporary folder of the test's own (the SQLite store's too, unless `storeFolder` put it elsewhere).
     let folder: URL
     let store: any CentralStore
+    /// The PostgreSQL store's database; nil for SQLite.
+    let database: PostgresLocation?
     let northStation: Station
     let southStation: Station
     let now: Date
 
-    /// `storeFolder` puts the store elsewhere (a small disk).
-    init(_ backEnd: BackEnd, storeFolder: URL? = nil) async throws {
+    /// Runs `body` with a new fixture, and removes its folder and database afterwards, also
+    /// when `body` throws. `storeFolder` puts an SQLite store elsewhere (a small disk).
+    static func with<T>(_ backEnd: BackEnd, storeFolder: URL? = nil, _ body: (ServerFixture) async throws -> T) async throws -> T {
+        let fixture = try await ServerFixture(backEnd, storeFolder: storeFolder)
+        do {
+            let value = try await body(fixture)
+            try await fixture.remove()
+            return value
+        } catch {
+            try? await fixture.remove()
+            throw error
+        }
+    }
+
+    private init(_ backEnd: BackEnd, storeFolder: URL?) async throws {
+        self.backEnd = backEnd
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("central-server-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try backEnd.open(folder: storeFolder ?? folder)
+        switch backEnd {
+        case .sqlite:
+            database = nil
+            store = try SQLiteCentralStore(folder: (storeFolder ?? folder).path)
+        case .postgres:
+            let database = try await TestPostgres.makeDatabase()
+            self.database = database
+            do {
+                store = try await PostgresCentralStore(location: database, maximumConnections: 4, logger: TestPostgres.logger)
+            } catch {
+                try? await TestPostgres.dropDatabase(database)
+                throw error
+            }
+        }
         now = Date(timeIntervalSince1970: 1_760_000_000)
         northStation = try await store.addStation(name: "hall-1", school: Self.north, at: now)
         southStation = try await store.addStation(name: "gym", school: Self.south, at: now)
@@ -63,8 +97,31 @@ struct ServerFixture {
         try await SignedRequest(method: .put, path: SyncAPI.photo(photo.sha256), body: photo.bytes, station: northStation, time: now).send(client)
     }
 
-    func remove() {
+    /// The photos as the back end keeps them, read around the store's code: the SQLite
+    /// store's files (`ab/abcd….jpg` given as `abcd…`; any other file, a temporary one
+    /// left, by its path), or the PostgreSQL store's `photo` rows whose bytes hash to their name.
+    func storedPhotos() async throws -> [String] {
+        switch backEnd {
+        case .sqlite:
+            return blobFiles(in: folder).map { path in
+                let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+                return path == "\(name.prefix(2))/\(name).jpg" ? name : path
+            }
+        case .postgres:
+            return try await TestPostgres.strings("SELECT sha256 FROM photo WHERE encode(sha256(bytes), 'hex') = sha256 ORDER BY sha256",
+                                                  in: try #require(database))
+        }
+    }
+
+    /// Closes the store, drops its database and removes the folder.
+    private func remove() async throws {
         try? FileManager.default.removeItem(at: folder)
+        if let store = store as? PostgresCentralStore {
+            await store.close()
+        }
+        if let database {
+            try await TestPostgres.dropDatabase(database)
+        }
     }
 }
 
