@@ -65,18 +65,18 @@ public final class StationStatus: Sendable {
         state.withLock { $0.storeProblem = problem }
     }
 
-    /// The outbox as the store counts it now.
-    public func outbox(_ counts: OutboxCounts) {
+    /// The outbox now: entries waiting to be sent, and held back for an operator.
+    public func outbox(waiting: Int, held: Int) {
         state.withLock {
-            $0.outboxWaiting = counts.pending
-            $0.outboxHeld = counts.held
+            $0.outboxWaiting = waiting
+            $0.outboxHeld = held
         }
-        meters.outbox(waiting: counts.pending, held: counts.held)
+        meters.outbox(waiting: waiting, held: held)
     }
 
     /// The outbox of `store` counted again (after a save, after the sync sent something).
     public func countOutbox(of store: StationStore) {
-        if let counts = try? store.outboxCounts() { outbox(counts) }
+        if let counts = try? store.outboxCounts() { outbox(waiting: counts.pending, held: counts.held) }
     }
 
     /// What the sync just did: anything the server answered is a confirmed exchange; a
@@ -101,6 +101,11 @@ public struct StatusLine: Sendable {
     public struct Part: Sendable, Hashable {
         public var text: String
         public var alarm: Bool
+
+        public init(text: String, alarm: Bool) {
+            self.text = text
+            self.alarm = alarm
+        }
     }
 
     /// The parts of `snapshot`, times in `timeZone` (HH:MM).

@@ -5,9 +5,15 @@ import FaceKit
 import Foundation
 import Guidance
 import LiveStation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
 import ServiceNotify
 import Speech
+import StationMetrics
 import StationStore
+import StationSync
 import TerminalUI
 
 struct RunCommand: ParsableCommand {
@@ -29,7 +35,20 @@ struct RunCommand: ParsableCommand {
             back to the start (section session); Esc goes back at once.
             The preview is shown like a mirror (turn off with --no-mirror); the saved photo never is.
             An unplugged camera is shown on the screen and waited for.
-            Exit status: 0 after q; 1 when the settings file, the camera, the face models, the station store or the \
+            The bottom row is the station's status: camera ok or LOST, store ok or REFUSING, the outbox \
+            (entries not yet sent, held ones counted apart), the time of the last exchange with the server \
+            or offline; what needs the operator is red.
+            The station, the sync and the metrics endpoint run as one service group: SIGTERM (systemctl stop) \
+            or SIGINT (Ctrl-C) stops them gracefully, the station first: a save under way finishes, a photo \
+            not yet accepted is discarded, the terminal is given back, systemd hears STOPPING, the sync \
+            closes its connections, the store is closed; the exit status is then 0.
+            Metrics (Prometheus text format) at http://127.0.0.1:9464/metrics by default: settings key \
+            metrics.listen (HOST:PORT, "" for none); frames, dropped frames, analysis time, captures, \
+            acceptances, check failures by clause, outbox entries, last sync. Log lines (settings key \
+            logging.level, trace to critical, default info) go to standard error (the journal under \
+            systemd), or to kiosk.log in the store's folder when standard error is the screen. \
+            See docs/daemon.md.
+            Exit status: 0 after q, SIGTERM or SIGINT; 1 when the settings file, the camera, the face models, the station store or the \
             terminal cannot be used (the message says what to do). The store is opened after the camera: its \
             start-up repair is printed, and a store that cannot take sessions (disk full, read-only, damaged, in \
             use) stops the station before any student sits down.
@@ -72,18 +91,35 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let station = try settings()
         let spec = try failing("camera source") { try station.camera.sourceSpec() }
-        let frames = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
-        defer { frames.stop() }
+        let camera = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
+        defer { camera.stop() }
         let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
         let options = try failing("person network") { try station.liveOptions() }
         let store = try openStore(station.store)
         // Without the descriptor models the identity check is recorded as not made (kiosk doctor says why).
         let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
-        let log = Self.log(besideStore: station.store.folder)
-        let sync = try StationSyncService.start(store: store, settings: station.sync, log: log)
-        defer { sync?.stop() }
+
+        // Logs and metrics once for the whole process, before anything makes a logger or a meter.
+        let log = try failing("log") { try StationLog(besideStore: station.store.folder) }
+        let level = station.logging.logLevel
+        LoggingSystem.bootstrap { log.handler(label: $0, level: level) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(StationMetricsFactory(registry: registry))
+        let logger = Logger(label: "kiosk.run")
+        let meters = StationMeters()
+
+        let status = StationStatus(syncing: !station.sync.server.isEmpty, meters: meters)
+        status.countOutbox(of: store)
+        let syncLogger = Logger(label: "kiosk.sync")
+        let sync = try StationSyncService(store: store, settings: station.sync) { event in
+            syncLogger.log(level: event.logLevel, "\(event)")
+            status.sync(event)
+            status.countOutbox(of: store)
+        }
+        let frames = MeteredFrameSource(camera, meters: meters, status: status)
+        let stop = StopRequest()
         let terminal = try failing("terminal") { try Terminal() }
-        let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer())
+        let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer(), status: status, stop: stop)
         var display: any StationDisplay = station.speech.enabled
             ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech), language: options.language) : terminalDisplay
         // Under systemd (Type=notify): ready once the screen is up, watchdog pings while screens are shown.
@@ -91,33 +127,50 @@ struct RunCommand: ParsableCommand {
         if let interval = systemd.pingInterval {
             display = HeartbeatDisplay(display, interval: interval) { try? systemd.watchdogPing() }
         }
+        var live = LiveSession(display: display, frames: frames, detector: detector, options: options)
+        live.meters = meters
+        let loop = StationLoopService(
+            StationLoop(display: display, frames: frames, live: live, options: options,
+                        parts: StationLoop.Parts(store: store, fees: station.fees, session: station.session, identityCheck: identityCheck,
+                                                 operatorName: nil, status: status)),
+            duration: duration, stop: stop) {
+            // systemd hears of the stop and the screen is given back as soon as the loop ends,
+            // before the sync and the metrics stop.
+            try? systemd.stopping()
+            terminal.close()
+        }
+        logger.info("station started: camera \(frames.name), store \(station.store.folder), \(sync == nil ? "offline (no sync.server)" : "syncing to \(station.sync.server)")")
         try? systemd.ready(status: sync == nil ? "serving students (offline: no sync.server)" : "serving students, syncing to \(station.sync.server)")
-        let live = LiveSession(display: display, frames: frames, detector: detector, options: options)
-        var loop = StationLoop(display: display, frames: frames, live: live, options: options,
-                               parts: StationLoop.Parts(store: store, fees: station.fees, session: station.session,
-                                                        identityCheck: identityCheck, operatorName: nil))
-        let result = Result { try loop.run(duration: duration) }
-        try? systemd.stopping()
-        terminal.close()
-        if case let .failure(error) = result { throw CommandFailure(status: 1, "\(error)") }
-        print(loop.summary)
-    }
 
-    /// Where the station's background services (the sync) write their lines: standard error
-    /// when it is not the station's screen (the journal under systemd), else `sync.log` in
-    /// the store's folder, so the screen is never written over.
-    private static func log(besideStore folder: String) -> @Sendable (String) -> Void {
-        if isatty(STDERR_FILENO) == 0 {
-            return { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        // A group shuts its services down last first: the station (its capture finished or
+        // discarded), then the sync, then the metrics.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let address = station.metrics.address {
+            let metricsLogger = Logger(label: "kiosk.metrics")
+            let endpoint = MetricsEndpoint(address: address, registry: registry, logger: metricsLogger) { url in
+                metricsLogger.info("metrics at \(url)")
+            }
+            // Metrics that cannot listen (the port taken) are logged; the station serves students anyway.
+            services.append(.init(service: MetricsService(endpoint: endpoint, logger: metricsLogger),
+                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
-        let path = (folder as NSString).appendingPathComponent("sync.log")
-        return { line in
-            guard let file = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil)
-                ? FileHandle(forWritingAtPath: path) : nil) else { return }
-            defer { try? file.close() }
-            _ = try? file.seekToEnd()
-            try? file.write(contentsOf: Data("\(ISO8601DateFormatter().string(from: Date())) \(line)\n".utf8))
+        if let sync { services.append(.init(service: sync, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)) }
+        // The station ending (q, --duration, a camera error) ends the others.
+        services.append(.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "kiosk.services")))
+        let groupError = waitFor { () async -> (any Error)? in
+            do { try await group.run() } catch { return error }
+            return nil
         }
+        terminal.close()
+        if let error = loop.failure ?? groupError {
+            logger.error("the station stopped: \(error)")
+            throw CommandFailure(status: 1, "\(error)")
+        }
+        logger.info("stopped: \(loop.summary)")
+        print(loop.summary)
     }
 
     /// Opens the store (its start-up repair printed when it did something) and checks that it
@@ -155,3 +208,73 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+
+/// The station's loop as the group's main service. The loop is synchronous (camera, keys,
+/// screen) and runs on its own thread; the group's shutdown asks it to stop, and it ends at its
+/// next safe point (a save is never cut short, a photo not yet accepted is discarded).
+final class StationLoopService: Service, @unchecked Sendable {
+    // Unchecked: the loop is touched only by its thread until `run` has seen it end, and the
+    // outcome is written by that thread before the continuation resumes.
+    private var loop: StationLoop
+    private let duration: Double?
+    private let stop: StopRequest
+    private let ended: @Sendable () -> Void
+    /// What the loop threw, once it has ended.
+    private(set) var failure: (any Error)?
+
+    /// `ended` runs on the loop's thread as soon as the loop returns.
+    init(_ loop: StationLoop, duration: Double?, stop: StopRequest, ended: @escaping @Sendable () -> Void) {
+        self.loop = loop
+        self.duration = duration
+        self.stop = stop
+        self.ended = ended
+    }
+
+    var summary: String { loop.summary }
+
+    func run() async throws {
+        let stop = stop
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    do { try loop.run(duration: duration) } catch { failure = error }
+                    ended()
+                    continuation.resume()
+                }
+                // The face models and the standardiser want more stack than a new thread's default.
+                thread.stackSize = 16 << 20
+                thread.name = "station"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            stop.request()
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// The metrics endpoint as a service of the group: one that cannot listen says why in the log
+/// and ends, and the station goes on without it.
+struct MetricsService: Service {
+    let endpoint: MetricsEndpoint
+    let logger: Logger
+
+    func run() async {
+        do {
+            try await endpoint.run()
+        } catch {
+            logger.error("metrics: cannot serve on \(endpoint.address): \(error) (set metrics.listen to another HOST:PORT, or \"\" for none)")
+        }
+    }
+}
+
+extension SyncEvent {
+    /// How loud the event is in the log: a held entry needs an operator, a failure is retried.
+    var logLevel: Logger.Level {
+        switch self {
+        case .held: .error
+        case .failed: .warning
+        default: .info
+        }
+    }
+}
