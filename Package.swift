@@ -230,6 +230,13 @@ let package = Package(
         .testTarget(name: "StationSessionTests", dependencies: ["StationSession", "StationStore", "Roster", "Fees"]),
         .testTarget(name: "SyncWireTests", dependencies: ["SyncWire"]),
         .testTarget(name: "ServiceNotifyTests", dependencies: ["ServiceNotify"]),
+        // The metrics' names, help and endpoint, and the built `kiosk run` in a pseudo-terminal: scraped, then stopped by SIGTERM.
+        .testTarget(name: "StationMetricsTests", dependencies: [
+            "StationMetrics", "KioskProgram", "FaceKit",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "StationDeploymentTests", dependencies: ["StationDeployment"]),
         .testTarget(name: "StationDoctorTests", dependencies: [
             "StationDoctor", "StationStore", "StoreTestSupport", "StationSync", "SyncWire", "CentralServer", "CentralStore", "ScratchDisk",

@@ -217,4 +217,12 @@ public let invalidSettingsRows: [InvalidSettingsRow] = [
         key: "sync.longestRetrySeconds", at: "longestRetrySeconds", says: ["below firstRetrySeconds"]),
     row("a request that may take forever", "sync", "requestTimeoutSeconds: 100000", key: "sync.requestTimeoutSeconds",
         at: "requestTimeoutSeconds", says: ["100000", "from 0.1 to 600"]),
+
+    // metrics and logging (kiosk run, docs/daemon.md)
+    row("a metrics port without its host", "metrics", #"listen: "9464""#, key: "metrics.listen", at: "listen",
+        says: [#""9464""#, "HOST:PORT", "127.0.0.1:9464"]),
+    row("a metrics port past 65535", "metrics", #"listen: "127.0.0.1:70000""#, key: "metrics.listen", at: "listen",
+        says: ["127.0.0.1:70000", "port 0 to 65535"]),
+    row("a log level syslog has but swift-log does not", "logging", #"level: "verbose""#, key: "logging.level", at: "level",
+        says: ["verbose", "trace", "critical"]),
 ]

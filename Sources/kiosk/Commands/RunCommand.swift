@@ -89,6 +89,20 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        weak var store: StationStore?
+        defer {
+            // The station's thread and the group's tasks let go of the store a moment after
+            // they end; the last to do so closes it (its write-ahead log folded into the
+            // database), which must happen before the process exits.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while store != nil, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        print(try serve { store = $0 })
+    }
+
+    /// The station's services from start to shutdown; its summary line. `opened` hears of the
+    /// store as soon as it is open.
+    private func serve(_ opened: (StationStore) -> Void) throws -> String {
         let station = try settings()
         let spec = try failing("camera source") { try station.camera.sourceSpec() }
         let camera = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
@@ -96,6 +110,7 @@ struct RunCommand: ParsableCommand {
         let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
         let options = try failing("person network") { try station.liveOptions() }
         let store = try openStore(station.store)
+        opened(store)
         // Without the descriptor models the identity check is recorded as not made (kiosk doctor says why).
         let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
 
@@ -152,12 +167,14 @@ struct RunCommand: ParsableCommand {
             }
             // Metrics that cannot listen (the port taken) are logged; the station serves students anyway.
             services.append(.init(service: MetricsService(endpoint: endpoint, logger: metricsLogger),
-                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+                                  successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore, serviceName: "metrics"))
         }
-        if let sync { services.append(.init(service: sync, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)) }
+        if let sync {
+            services.append(.init(service: sync, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore, serviceName: "sync"))
+        }
         // The station ending (q, --duration, a camera error) ends the others.
         services.append(.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup,
-                              failureTerminationBehavior: .gracefullyShutdownGroup))
+                              failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "station"))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "kiosk.services")))
         let groupError = waitFor { () async -> (any Error)? in
@@ -170,7 +187,7 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(status: 1, "\(error)")
         }
         logger.info("stopped: \(loop.summary)")
-        print(loop.summary)
+        return loop.summary
     }
 
     /// Opens the store (its start-up repair printed when it did something) and checks that it
