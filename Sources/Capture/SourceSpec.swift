@@ -16,12 +16,13 @@ public enum CameraAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A frame source named by a string, as given on the command line or in the configuration:
-/// `/dev/video0`, `/dev/kiosk-camera`, `usb:046d:0825`, `replay:DIR[@FPS][,once]`,
+/// `/dev/video0`, `/dev/kiosk-camera`, `usb:046d:0825`, `replay:DIR[@FPS][,once][,unplug=N/M]`,
 /// `pattern:[WxH][@FPS]`.
 public enum SourceSpec: Hashable, Sendable, CustomStringConvertible {
     case camera(CameraAddress)
-    /// Recorded frames at `fps`; `loops` starts over at the end instead of ending.
-    case replay(path: String, fps: Double, loops: Bool)
+    /// Recorded frames at `fps`; `loops` starts over at the end instead of ending; `unplugging`
+    /// makes the camera go away and come back on a schedule (for soak tests).
+    case replay(path: String, fps: Double, loops: Bool, unplugging: Unplugging? = nil)
     case pattern(width: Int, height: Int, fps: Double)
 
     public static let defaultReplayFPS = 15.0
@@ -57,14 +58,28 @@ public enum SourceSpec: Hashable, Sendable, CustomStringConvertible {
         } else if spec.hasPrefix("replay:") {
             var rest = Substring(spec.dropFirst("replay:".count))
             var loops = true
-            if rest.hasSuffix(",once") { loops = false; rest = rest.dropLast(",once".count) }
+            var unplugging: Unplugging?
+            // Options after the path, in any order: ,once and ,unplug=N/M.
+            while let comma = rest.lastIndex(of: ","), case let option = rest[rest.index(after: comma)...],
+                  option == "once" || option.hasPrefix("unplug=") {
+                if option == "once" {
+                    loops = false
+                } else {
+                    do {
+                        unplugging = try Unplugging(parsing: option.dropFirst("unplug=".count))
+                    } catch {
+                        throw fail("\"\(option)\" is not unplug=EVERY/FOR, two numbers of seconds with FOR shorter than EVERY (unplug=60/5)")
+                    }
+                }
+                rest = rest[..<comma]
+            }
             var fps = Self.defaultReplayFPS
             if let at = rest.lastIndex(of: "@"), !rest[rest.index(after: at)...].contains("/") {
                 fps = try rate(rest[rest.index(after: at)...])
                 rest = rest[..<at]
             }
             guard !rest.isEmpty else { throw fail("give the folder or .mjpeg file to replay after replay:") }
-            self = .replay(path: String(rest), fps: fps, loops: loops)
+            self = .replay(path: String(rest), fps: fps, loops: loops, unplugging: unplugging)
         } else if spec.hasPrefix("usb:") {
             let parts = spec.dropFirst(4).split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, parts.allSatisfy({ $0.count == 4 }),
@@ -84,7 +99,8 @@ public enum SourceSpec: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .camera(address): address.description
-        case let .replay(path, fps, loops): "replay:\(path)@\(fps.rateText)\(loops ? "" : ",once")"
+        case let .replay(path, fps, loops, unplugging):
+            "replay:\(path)@\(fps.rateText)\(loops ? "" : ",once")\(unplugging.map { ",\($0)" } ?? "")"
         case let .pattern(width, height, fps): "pattern:\(width)x\(height)@\(fps.rateText)"
         }
     }
@@ -104,8 +120,9 @@ public enum SourceSpec: Hashable, Sendable, CustomStringConvertible {
             let camera = V4L2Camera(address: address, request: mode, settings: settings)
             try camera.start()
             return camera
-        case let .replay(path, fps, loops):
-            return PacedSource(generator: try ReplayGenerator(path: path, name: description), fps: fps, loops: loops)
+        case let .replay(path, fps, loops, unplugging):
+            let replay = PacedSource(generator: try ReplayGenerator(path: path, name: description), fps: fps, loops: loops)
+            return unplugging.map { UnpluggedSource(replay, schedule: $0) } ?? replay
         case let .pattern(width, height, fps):
             return PacedSource(generator: PatternGenerator(width: width, height: height, name: description),
                                fps: fps, loops: true)

@@ -54,7 +54,7 @@ struct SnapshotCommand: ParsableCommand {
 /// A replayed recording named by `--device replay:PATH` is an input the outputs must not
 /// overwrite or record into.
 func replayInput(_ device: String?) -> [NamedPath] {
-    guard let device, case let .replay(path, _, _)? = try? SourceSpec(parsing: device) else { return [] }
+    guard let device, case let .replay(path, _, _, _)? = try? SourceSpec(parsing: device) else { return [] }
     return [NamedPath(path, name: "the replayed folder")]
 }
 
