@@ -5,9 +5,11 @@ SWIFT ?= swift
 
 .PHONY: demo test bench setup data build clean-data
 
-## Build in release mode and run the station's demo on built-in defaults (no camera needed).
+## Build in release mode and run a whole station on built-in defaults: replayed camera, scripted
+## student, an embedded kiosk-server on loopback (no camera, no server to install).
 demo: setup data
 	$(SWIFT) build -c release --product kiosk
+	$(SWIFT) build -c release --product kiosk-server
 	.build/release/kiosk demo
 
 ## Build and run every test.

@@ -128,6 +128,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `kiosk demo`: a whole station on defaults (replayed frames of a test face, a scripted
+        // student, an embedded kiosk-server on loopback); the station itself is LiveStation's.
+        .target(name: "StationDemo", dependencies: [
+            "LiveStation", "TerminalUI", "ImageKit", "DataCache", "EnrollmentFace", "FaceKit", "PhotoStandard", "Roster", "StationStore",
+        ]),
         // `kiosk doctor`: every check of what an operator can get wrong, with its fix.
         .target(name: "StationDoctor", dependencies: [
             "Capture", "FaceKit", "StationStore", "StationSync", "SyncWire", "LiveStation", "KioskConfiguration",
@@ -175,7 +180,7 @@ let package = Package(
                 "ImageKit", "DataCache", "KioskBenchmarks", "PhotoStandard", "FaceKit", "Capture", "Guidance", "TerminalUI",
                 "Compliance", "LiveStation", "KioskConfiguration", "FileOutput", "StationStore", "Roster", "IdentityCheck",
                 "EnrollmentFace", "Speech", "StationSync", "SyncWire", "StationDeployment", "ServiceNotify", "StationDoctor",
-                "StationMetrics",
+                "StationMetrics", "StationDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
