@@ -26,7 +26,7 @@ public struct Unplugging: Hashable, Sendable, CustomStringConvertible {
         self.init(every: every, lasting: lasting)
     }
 
-    public var description: String { "unplug=\(every.rateText)/\(lasting.rateText)" }
+    public var description: String { "unplug=" + String(format: "%g/%g", every, lasting) }
 
     /// The unplugging under way `elapsed` seconds after the start: its number (1 for the first)
     /// and the seconds left until the camera is back; nil while it is there.

@@ -38,20 +38,22 @@ struct UnpluggingTests {
     @Test func theReplayIsDisconnectedWhileUnpluggedAndResumesAfter() throws {
         let folder = try makeReplayFolder(count: 4)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let source = try SourceSpec(parsing: "replay:\(folder.path)@50,unplug=0.8/0.4").open()
+        let source = try SourceSpec(parsing: "replay:\(folder.path)@50,unplug=1/0.5").open()
         defer { source.stop() }
         var events: [String] = []
-        let end = MonotonicTime.now() + .milliseconds(2600)
+        let end = MonotonicTime.now() + .milliseconds(3200)
         while MonotonicTime.now() < end {
             do {
                 _ = try source.nextFrame(timeout: .milliseconds(100))
                 if events.last != "frame" { events.append("frame") }
             } catch let CaptureError.disconnected(path, reason) {
-                #expect(path == source.name && reason.contains("unplug=0.8/0.4"))
+                #expect(path == source.name && reason.contains("unplug=1/0.5"))
                 if events.last != "gone" { events.append("gone") }
+            } catch CaptureError.timeout {
+                // A machine too busy to take a frame in time; the next call goes on.
             }
         }
-        // Away at 0.8–1.2 s and 1.6–2.0 s (2.4–2.6 s may be cut short by the end).
+        // Away at 1–1.5 s and 2–2.5 s (3–3.2 s may be cut short by the end).
         #expect(Array(events.prefix(5)) == ["frame", "gone", "frame", "gone", "frame"], "\(events)")
         #expect(source.statistics.reconnections >= 2)
     }
