@@ -94,15 +94,20 @@ public final class StationStatus: Sendable {
     }
 }
 
-/// The status as the bottom row of the station's screen: short, both languages' words for
-/// each part, the parts that need the operator in red.
+/// The status as the bottom row of the station's screen: short, each part with its Chinese
+/// word before the English (the English alone when the row is too narrow for both), the parts
+/// that need the operator in red.
 public struct StatusLine: Sendable {
     /// One part of the line and whether it needs attention.
     public struct Part: Sendable, Hashable {
+        /// The part's name in Chinese: 摄像头, 存储, 待传, 同步.
+        public var chinese: String
+        /// The part in English: "camera ok", "outbox 3 (1 held)".
         public var text: String
         public var alarm: Bool
 
-        public init(text: String, alarm: Bool) {
+        public init(_ chinese: String, _ text: String, alarm: Bool = false) {
+            self.chinese = chinese
             self.text = text
             self.alarm = alarm
         }
@@ -111,19 +116,18 @@ public struct StatusLine: Sendable {
     /// The parts of `snapshot`, times in `timeZone` (HH:MM).
     public static func parts(_ snapshot: StationStatus.Snapshot, timeZone: TimeZone = .current) -> [Part] {
         let camera = switch snapshot.camera {
-        case .unknown: Part(text: "摄像头 camera …", alarm: false)
-        case .ok: Part(text: "摄像头 camera ok", alarm: false)
-        case .lost: Part(text: "摄像头 camera LOST", alarm: true)
+        case .unknown: Part("摄像头", "camera …")
+        case .ok: Part("摄像头", "camera ok")
+        case .lost: Part("摄像头", "camera LOST", alarm: true)
         }
-        let store = snapshot.storeProblem == nil ? Part(text: "存储 store ok", alarm: false)
-            : Part(text: "存储 store REFUSING", alarm: true)
-        let outbox = Part(text: "待传 outbox \(snapshot.outboxWaiting)" + (snapshot.outboxHeld > 0 ? " (\(snapshot.outboxHeld) held)" : ""),
+        let store = snapshot.storeProblem == nil ? Part("存储", "store ok") : Part("存储", "store REFUSING", alarm: true)
+        let outbox = Part("待传", "outbox \(snapshot.outboxWaiting)" + (snapshot.outboxHeld > 0 ? " (\(snapshot.outboxHeld) held)" : ""),
                           alarm: snapshot.outboxHeld > 0)
         let sync = switch snapshot.sync {
-        case .off: Part(text: "同步 sync off", alarm: false)
-        case .ok(nil): Part(text: "同步 sync …", alarm: false)
-        case let .ok(last?): Part(text: "同步 sync \(clock(last, timeZone))", alarm: false)
-        case let .failing(last): Part(text: "同步 sync offline" + (last.map { " (last \(clock($0, timeZone)))" } ?? ""), alarm: true)
+        case .off: Part("同步", "sync off")
+        case .ok(nil): Part("同步", "sync …")
+        case let .ok(last?): Part("同步", "sync \(clock(last, timeZone))")
+        case let .failing(last): Part("同步", "sync offline" + (last.map { " (last \(clock($0, timeZone)))" } ?? ""), alarm: true)
         }
         return [camera, store, outbox, sync]
     }
@@ -136,21 +140,27 @@ public struct StatusLine: Sendable {
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
-    /// `screen` with one more row at the bottom holding `parts`, right-aligned, separated by " · ".
+    /// `screen` with one more row at the bottom holding `parts`, right-aligned, separated by
+    /// " · "; what still does not fit is cut at the right edge.
     public static func adding(_ parts: [Part], below screen: TerminalUI.CellGrid, reducer: ColorReducer) -> TerminalUI.CellGrid {
         var grid = TerminalUI.CellGrid(columns: screen.columns, rows: screen.rows + 1)
         for row in 0..<screen.rows {
             for column in 0..<screen.columns { grid[column, row] = screen[column, row] }
         }
+        let separator = " · ", room = grid.columns - 2
+        let both = parts.map { "\($0.chinese) \($0.text)" }
+        let texts = width(of: both, separator) <= room ? both : parts.map(\.text)
         let row = screen.rows
         let calm = reducer.convert(.rgb(150, 150, 150)), alarm = reducer.convert(.rgb(235, 50, 50))
-        let separator = " · "
-        let width = parts.reduce(0) { $0 + DisplayWidth.of($1.text) } + DisplayWidth.of(separator) * max(0, parts.count - 1)
-        var column = max(1, grid.columns - width - 1)
-        for (index, part) in parts.enumerated() {
+        var column = max(1, grid.columns - width(of: texts, separator) - 1)
+        for (index, (part, text)) in zip(parts, texts).enumerated() {
             if index > 0 { column = grid.put(separator, row: row, column: column, foreground: calm) }
-            column = grid.put(part.text, row: row, column: column, foreground: part.alarm ? alarm : calm, bold: part.alarm)
+            column = grid.put(text, row: row, column: column, foreground: part.alarm ? alarm : calm, bold: part.alarm)
         }
         return grid
+    }
+
+    private static func width(of texts: [String], _ separator: String) -> Int {
+        texts.reduce(0) { $0 + DisplayWidth.of($1) } + DisplayWidth.of(separator) * max(0, texts.count - 1)
     }
 }

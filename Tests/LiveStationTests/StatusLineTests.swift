@@ -62,12 +62,18 @@ struct StatusLineTests {
     }
 
     @Test func theSyncReadsOffWithoutAServerAndWaitsBeforeItsFirstAnswer() {
-        #expect(StatusLine.parts(StationStatus(syncing: false).snapshot).last?.text == "同步 sync off")
+        #expect(StatusLine.parts(StationStatus(syncing: false).snapshot).last == StatusLine.Part("同步", "sync off"))
         let syncing = StationStatus(syncing: true)
-        #expect(StatusLine.parts(syncing.snapshot).last?.text == "同步 sync …")
+        #expect(StatusLine.parts(syncing.snapshot).last?.text == "sync …")
         syncing.sync(.failed(reason: "refused", retryIn: 1, networkAway: true))
-        #expect(StatusLine.parts(syncing.snapshot).last == StatusLine.Part(text: "同步 sync offline", alarm: true))
-        #expect(StatusLine.parts(syncing.snapshot).first?.text == "摄像头 camera …")
+        #expect(StatusLine.parts(syncing.snapshot).last == StatusLine.Part("同步", "sync offline", alarm: true))
+        #expect(StatusLine.parts(syncing.snapshot).first?.text == "camera …")
+    }
+
+    @Test func aNarrowScreenShowsTheEnglishWordsAlone() {
+        let status = StationStatus(syncing: false)
+        let grid = StatusScreen(reducer: reducer, status: status).compose(content, columns: 60, rows: 20)
+        #expect(text(of: grid, row: 19) == "camera … · store ok · outbox 0 · sync off")
     }
 
     @Test func aScreenTooSmallForTheGuidanceGetsNoStatusRow() {
