@@ -99,6 +99,19 @@ extension Station {
 }
 
 extension Student {
+    /// What a roster import keeps for this student, given the one `held` under the number:
+    /// with `keepingReview` the held review, reason and retake owed stay. Nil when that is
+    /// what is held already, so the student keeps their change number.
+    public func imported(over held: Student?, keepingReview: Bool) -> Student? {
+        var student = self
+        if let held, keepingReview {
+            student.review = held.review
+            student.rejectionReason = held.rejectionReason
+            student.retakeOwed = held.retakeOwed
+        }
+        return student == held ? nil : student
+    }
+
     /// The student as the roster download carries them: the name masked (张*明).
     public var wire: RosterStudent {
         RosterStudent(studentNumber: studentNumber, school: school, batch: batch,

@@ -90,14 +90,9 @@ public final class PostgresCentralStore: CentralStore {
             }
             var summary = RosterImportSummary(added: 0, updated: 0, unchanged: 0)
             var next = last + 1
-            for var student in students {
-                let before = held[student.studentNumber]
-                if let before, keepingReview {
-                    student.review = before.review
-                    student.rejectionReason = before.rejectionReason
-                    student.retakeOwed = before.retakeOwed
-                }
-                if before == student {
+            for imported in students {
+                let before = held[imported.studentNumber]
+                guard let student = imported.imported(over: before, keepingReview: keepingReview) else {
                     summary.unchanged += 1
                     continue
                 }

@@ -70,14 +70,9 @@ public final class SQLiteCentralStore: CentralStore {
         try await write { db in
             var summary = RosterImportSummary(added: 0, updated: 0, unchanged: 0)
             var next = try Self.nextChangeNumber(db)
-            for var student in students {
-                let held = try Self.student(db, number: student.studentNumber)
-                if let held, keepingReview {
-                    student.review = held.review
-                    student.rejectionReason = held.rejectionReason
-                    student.retakeOwed = held.retakeOwed
-                }
-                if held == student {
+            for imported in students {
+                let held = try Self.student(db, number: imported.studentNumber)
+                guard let student = imported.imported(over: held, keepingReview: keepingReview) else {
                     summary.unchanged += 1
                     continue
                 }
