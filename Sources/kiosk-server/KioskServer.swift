@@ -7,8 +7,10 @@ struct KioskServer: AsyncParsableCommand {
         commandName: "kiosk-server",
         abstract: "The central server that collects photos from the stations.",
         discussion: """
-            Start it with `kiosk-server serve --data DIR` (the folder and its database are made on first use), give each \
-            station credentials with `kiosk-server station add`, load the students with `kiosk-server roster import`. \
+            Start it with `kiosk-server serve --data DIR` (the folder and its database are made on first use), or on \
+            PostgreSQL with `--postgres URL --postgres-password-file FILE` in place of `--data DIR` (every command takes \
+            either), give each station credentials with `kiosk-server station add`, load the students with \
+            `kiosk-server roster import`. \
             The API is docs/sync-api.md. Every command exits 64 when an option or argument is not valid.
             """,
         subcommands: [ServeCommand.self, StationCommand.self, RosterCommand.self, ReviewCommand.self, ReviewerCommand.self, ExportCommand.self, InspectCommand.self]
