@@ -6,32 +6,47 @@ import NIOHTTP1
 import StationSync
 import SyncWire
 
-/// The central server under load (issue 15): the real `kiosk-server` (SQLite back end) on a
-/// fresh data folder, `stations` simulated stations each uploading its `photos` photos of
-/// `photoBytes` random bytes in order, all stations at once, every request signed as a
-/// station signs it. Reports photos per second over the whole run, each upload's latency
-/// (median, p10, p90; p99 as a figure), the server's peak resident memory (`VmHWM`), and the
-/// loss check: afterwards every photo sent is held (`HEAD` 200), has one row in the `photo`
-/// table (read with `sqlite3`; `rows` should equal `photos`) and one file on the disk hashing
-/// to its name, with no other file beside. Target: ≥ 500 photos/s.
+/// The central server under load (issue 15): the real `kiosk-server` on a fresh store,
+/// `stations` simulated stations each uploading its `photos` photos of `photoBytes` random
+/// bytes in order, all stations at once, every request signed as a station signs it. Runs
+/// on SQLite (a fresh data folder) and, when `postgres` names a server, on PostgreSQL (a
+/// fresh database on it, dropped afterwards), one after the other in the same run. Reports
+/// photos per second over the whole run, each upload's latency (median, p10, p90; p99 as a
+/// figure), the server's peak resident memory (`VmHWM`), and the loss check: afterwards every
+/// photo sent is held (`HEAD` 200), has one row in the `photo` table (read with `sqlite3` or
+/// `psql`, from outside the server's code; `rows` should equal `photos`) and its bytes hash to
+/// its name (the file on the disk, or the row's bytes hashed by PostgreSQL), with nothing
+/// else beside. Target: ≥ 500 photos/s on SQLite.
 public struct ServerBenchmarks: BenchmarkSuite {
     public let name = "server"
-    public let summary = "Central server: many stations uploading photos at once (real kiosk-server, SQLite)"
+    public let summary = "Central server: many stations uploading photos at once (real kiosk-server, SQLite; PostgreSQL with --postgres)"
     public var stations: Int
     public var photos: Int
     public var photoBytes: Int
+    /// A PostgreSQL server to measure too.
+    public var postgres: BenchPostgres?
 
-    public init(stations: Int = 50, photos: Int = 100, photoBytes: Int = 30_000) {
+    public init(stations: Int = 50, photos: Int = 100, photoBytes: Int = 30_000, postgres: BenchPostgres? = nil) {
         self.stations = stations
         self.photos = photos
         self.photoBytes = photoBytes
+        self.postgres = postgres
     }
 
     public func run(_ context: BenchmarkContext) throws -> [BenchmarkResult] {
+        var results = [try measure(on: .folder)]
+        if let postgres {
+            results.append(try measure(on: .postgres(postgres)))
+        }
+        return results
+    }
+
+    private func measure(on store: BenchStore) throws -> BenchmarkResult {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: "\(folder)/credentials", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try BenchServerProcess(dataFolder: "\(folder)/data")
+        let server = try BenchServerProcess(folder: "\(folder)/data", store: store)
+        defer { server.removeStore() }
         var credentials: [StationCredentials] = []
         for index in 0..<stations {
             let file = "\(folder)/credentials/station-\(index).env"
@@ -44,24 +59,23 @@ public struct ServerBenchmarks: BenchmarkSuite {
         let outcome = try blockingWait { try await load.run() }
         let peak = server.peakResidentBytes()
         server.stop()
-        let onDisk = try BlobCheck.verify(folder: "\(server.dataFolder)/blobs", sent: outcome.sent)
-        let rows = try server.photoRows()
-        let lost = outcome.sent.subtracting(outcome.held).union(outcome.sent.subtracting(onDisk.good))
-            .union(outcome.sent.subtracting(rows)).count
+        let kept = try server.keptPhotos(sent: outcome.sent)
+        let lost = outcome.sent.subtracting(outcome.held).union(outcome.sent.subtracting(kept.good))
+            .union(outcome.sent.subtracting(kept.rows)).count
         let sorted = outcome.latencies.sorted()
         var figures: [String: Double] = [
             "photos/s": Double(outcome.sent.count) / outcome.seconds,
             "p99 ms": sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.99))],
             "lost": Double(lost),
             "failed uploads": Double(outcome.failures),
-            "stray files": Double(onDisk.stray),
-            "rows": Double(rows.count),
+            "stray": Double(kept.stray),
+            "rows": Double(kept.rows.count),
             "stations": Double(stations),
             "photos": Double(outcome.sent.count),
         ]
         if let peak { figures["server peak RSS MB"] = (peak / 1_048_576).rounded() }
-        return [BenchmarkResult(suite: name, name: "upload one \(photoBytes / 1000) KB photo (\(stations) stations at once)",
-                                timings: outcome.latencies, figures: figures)]
+        return BenchmarkResult(suite: name, name: "upload a \(photoBytes / 1000) KB photo, \(stations) stations, \(store.name)",
+                               timings: outcome.latencies, figures: figures)
     }
 }
 

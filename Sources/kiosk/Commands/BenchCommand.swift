@@ -36,6 +36,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Server suite: bytes per photo.")
     var size = 30_000
 
+    @Option(help: ArgumentHelp(
+        "Server suite: measure PostgreSQL too, after SQLite: postgres://USER@HOST:PORT/DATABASE of a server where USER may "
+            + "create databases (a fresh one is made for the run and dropped after), e.g. the one scripts/postgres-test-server.sh starts.",
+        valueName: "url"))
+    var postgres: String?
+
+    @Option(help: ArgumentHelp("Server suite: the file whose first line is the PostgreSQL password (mode 600), as kiosk-server takes it.",
+                               valueName: "file"))
+    var postgresPasswordFile: String?
+
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         guard stations >= 1, photos >= 1, size >= 1 else { throw ValidationError("--stations, --photos and --size must be at least 1") }
@@ -45,7 +55,9 @@ struct BenchCommand: ParsableCommand {
     private var chosenSuites: [any BenchmarkSuite] {
         let names = Set(suites.map(\.name))
         return allBenchmarkSuites.filter { names.isEmpty || names.contains($0.name) }.map { suite in
-            suite is ServerBenchmarks ? ServerBenchmarks(stations: stations, photos: photos, photoBytes: size) : suite
+            guard suite is ServerBenchmarks else { return suite }
+            return ServerBenchmarks(stations: stations, photos: photos, photoBytes: size,
+                                    postgres: postgres.map { BenchPostgres(url: $0, passwordFile: postgresPasswordFile) })
         }
     }
 
