@@ -8,7 +8,7 @@ import TerminalUI
 /// student number, the ID tail and the collection code, confirms the record and sits still
 /// while the guidance takes the photo; the photo is accepted, the fee paid in cash, and after
 /// the receipt the operator closes the station (q). Keys typed on the display itself are
-/// passed on too, so whoever watches can end the demo (q, Esc).
+/// passed on too, so whoever watches can end the demo (q).
 public final class DemoScript: StationDisplay {
     /// The student the script plays.
     public struct Student: Sendable {

@@ -25,7 +25,7 @@ struct DemoCommand: ParsableCommand {
             and a scripted student identifies, confirms the record and sits still until the guidance takes \
             the photo; the photo is accepted, the fee paid in cash, the session saved in the store and synced \
             to the server. It ends by saying where the photo, the station's records and the server's copy \
-            are, and stops the server. On a terminal the station's screens are drawn (q or Esc ends early); \
+            are, and stops the server. On a terminal the station's screens are drawn (q ends it early); \
             otherwise each screen and step is printed. Everything goes into a new folder run-DATE-TIME under \
             -o.
             With --portraits (or photos given), instead: for each test portrait (or photo) find the face, cut \
@@ -71,8 +71,9 @@ struct DemoCommand: ParsableCommand {
         let onTerminal = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let site = try failing(2, "setting up") { try DemoSite(under: URL(fileURLWithPath: output), still: still) }
         defer { site.server.stop() }
-        Self.line("Photo Kiosk demo in \(site.folder.path)")
-        Self.line("kiosk-server: \(site.server.address) (data \(site.server.data.path)); station credentials \(site.credentials.path) (mode 600)")
+        Self.line("Photo Kiosk demo in \(site.folder.relativePath)")
+        Self.line("kiosk-server on \(site.server.address), data in \(site.server.data.relativePath); "
+            + "the station's credentials in \(site.credentials.relativePath) (mode 600)")
 
         var station = StationConfiguration.standard
         station.camera.source = "replay:\(site.camera.path)@15"
