@@ -137,7 +137,7 @@ struct DemoCommand: ParsableCommand {
         Self.line("Taken by the \(script.capture == .operatorKey ? "operator (c)" : "guidance"); review: \(script.review)")
         Self.line("Student \(record.studentNumber) (\(record.maskedName)), receipt \(record.receiptCode), \(record.feeYuan) yuan \(record.paymentMethod)")
         Self.line("The photo (480×640):           \(stationPhoto.relativePath)")
-        Self.line("The station's records:         \(site.store.relativePath)  (kiosk records --store \(site.store.relativePath))")
+        Self.line("The station's records:         \(site.store.relativePath)  (kiosk records list --store \(site.store.relativePath))")
         Self.line(synced
             ? "The server's copy (same hash): \(serverPhoto.relativePath)"
             : "The server has not received the photo yet: the station's outbox keeps it (see \(site.syncLog.url.relativePath))")
