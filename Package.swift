@@ -248,7 +248,7 @@ let package = Package(
             "KioskProgram", "LiveStation",
         ]),
         .testTarget(name: "CentralServerTests", dependencies: [
-            "CentralServer", "CentralStore", "CentralStorePostgres", "SyncWire", "ScratchDisk",
+            "CentralServer", "CentralStore", "CentralStorePostgres", "SyncWire", "ScratchDisk", "KioskProgram",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // The sync against a real kiosk-server on loopback (the built product, killed and restarted).
