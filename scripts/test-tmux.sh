@@ -194,7 +194,9 @@ if wait_for "请闭上嘴" 30; then
     tm resize-window -t kiosk -x 60 -y 20
     sleep 2
     last=$(screen | grep -c .)
-    [ "$last" -le 20 ] && screen | tail -2 | grep -qF "✗ 闭嘴" || fail "resize: the check marks are not on the last rows of a 60×20 screen"
+    # The check marks, the footer, then the station's status line (its English words alone when narrow).
+    [ "$last" -le 20 ] && screen | tail -3 | grep -qF "✗ 闭嘴" || fail "resize: the check marks are not on the last rows of a 60×20 screen"
+    screen | tail -1 | grep -qF "camera ok · store ok · outbox" || fail "resize: no status line on the bottom row ($(screen | tail -1))"
 fi
 
 # As systemd runs it (Type=notify, a watchdog) with a central server in its settings: READY and
