@@ -159,6 +159,10 @@ let package = Package(
             .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // kiosk-server's settings file (kiosk-config/server.json5) over the station's loader.
+        .target(name: "ServerConfiguration", dependencies: [
+            "KioskConfiguration", "CentralStorePostgres", .product(name: "Logging", package: "swift-log"),
+        ]),
         // The server's HTTP side: the /v1 API, the signature check, the reviewers' pages.
         .target(name: "CentralServer", dependencies: [
             "SyncWire", "CentralStore", "FileOutput", "Roster",
@@ -197,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-server",
             dependencies: [
-                "ImageKit", "SyncWire", "CentralStore", "CentralStorePostgres", "CentralServer", "ServiceNotify", "FileOutput",
+                "ImageKit", "SyncWire", "CentralStore", "CentralStorePostgres", "CentralServer", "ServiceNotify", "FileOutput", "ServerConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -248,7 +252,7 @@ let package = Package(
             "KioskProgram", "LiveStation",
         ]),
         .testTarget(name: "CentralServerTests", dependencies: [
-            "CentralServer", "CentralStore", "CentralStorePostgres", "SyncWire", "ScratchDisk", "KioskProgram",
+            "CentralServer", "CentralStore", "CentralStorePostgres", "SyncWire", "ScratchDisk", "KioskProgram", "ServerConfiguration",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // The sync against a real kiosk-server on loopback (the built product, killed and restarted).

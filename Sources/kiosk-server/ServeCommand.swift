@@ -4,6 +4,7 @@ import CentralStore
 import Foundation
 import Hummingbird
 import Logging
+import ServerConfiguration
 import ServiceNotify
 
 struct ServeCommand: AsyncParsableCommand {
@@ -13,28 +14,42 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints one line, "listening on http://HOST:PORT", on standard output once it takes connections (with \
             --port 0 the port is one the system picked); its log goes to standard error. \
-            Exit status: 0 stopped by a signal; 2 the data folder or database cannot be used or the port cannot be bound.
+            Its settings come from --settings FILE (JSON5, documented in kiosk-config/server.json5), else from \
+            \(ServerSettings.defaultPath) when that exists, else from the built-in defaults (127.0.0.1:8080, log level \
+            info, no data place: give --data or --postgres); options on the command line win over the file. \
+            Exit status: 0 stopped by a signal; 2 the data folder or database cannot be used or the port cannot be bound; \
+            64 an option or the settings file is not valid (the message names the file, line and setting).
             """
     )
 
     @OptionGroup var storeOption: StoreOption
 
-    @Option(help: "The address to listen on (0.0.0.0 for every interface).")
-    var host = "127.0.0.1"
+    @Option(help: "The address to listen on (0.0.0.0 for every interface); default the settings' listen.host, 127.0.0.1.")
+    var host: String?
 
-    @Option(help: "The port to listen on; 0 picks a free one.")
-    var port = 8080
+    @Option(help: "The port to listen on, 0 picking a free one; default the settings' listen.port, 8080.")
+    var port: Int?
+
+    @Option(help: ArgumentHelp("The least severe log level written (trace, debug, info, notice, warning, error, critical); "
+        + "default the settings' logging.level, info.", valueName: "level"))
+    var logLevel: Logger.Level?
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0 to 65535)") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port (0 to 65535)") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let host = host
-        let port = port
+        let settings = try storeOption.resolvedSettings()
+        let level = logLevel ?? settings.logging.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let host = host ?? settings.listen.host
+        let port = port ?? settings.listen.port
         let logger = Logger(label: "kiosk-server")
-        try await storeOption.withStore(logger: logger) { store in
+        try await StoreOption.withStore(settings.store, logger: logger) { store in
             try await Self.serve(store, host: host, port: port, logger: logger)
         }
     }
@@ -62,3 +77,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `--log-level` takes swift-log's own words.
+extension Logger.Level: @retroactive ExpressibleByArgument {}
