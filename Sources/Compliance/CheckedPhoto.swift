@@ -1,3 +1,4 @@
+import Dispatch
 import FaceKit
 import ImageKit
 import PhotoStandard
@@ -9,6 +10,10 @@ extension ComplianceChecker {
     /// report is the one `check(photo:detector:source:)` gives, so `kiosk check PHOTO --source
     /// FRAME --json` on the saved files repeats it byte for byte.
     ///
+    /// The frame's own results (people, framing, backdrop: a grabCut of the frame) need no
+    /// photo, so they are made on another thread while the person network and the matte make
+    /// the photo: on the station's two cores that takes them off the wait for the review.
+    ///
     /// Throws `StandardizeError.framing` when the picture holds no usable person (no face,
     /// several people) or cannot give the spec's crop, another `StandardizeError` when no
     /// photo can be made, and `ComplianceError` or the detector's error when the models fail.
@@ -16,8 +21,33 @@ extension ComplianceChecker {
                                     standardizer: Standardizer) throws -> (photo: StandardPhoto, report: ComplianceReport) {
         let faces = try detector.detect(in: image)
         let face = try people.person(faces).mapError(StandardizeError.framing).get()
+        let sourcePart = Beside { sourceResults(image, faces: faces) }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
-        let report = try check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces)
+        let report = try check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) { _, _ in
+            sourcePart.value
+        }
         return (photo, report)
+    }
+}
+
+/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
+private final class Beside<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the worker before `done` is signalled, read only after the wait.
+    private var result: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = work()
+            self.done.signal()
+        }
+    }
+
+    /// The value, once computed.
+    var value: Value {
+        done.wait()
+        // Signalled again so that a later read does not wait for ever.
+        defer { done.signal() }
+        return result!
     }
 }

@@ -108,6 +108,16 @@ public struct ComplianceChecker: Sendable {
     /// so the report is the same).
     public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil,
                       sourceFaces: [DetectedFace]? = nil) throws(ComplianceError) -> ComplianceReport {
+        try check(photo: jpeg, detector: detector, source: source, sourceFaces: sourceFaces) { source, faces in
+            sourceResults(source, faces: faces)
+        }
+    }
+
+    /// `check(photo:…)` with the source frame's own results (`sourceResults(_:faces:)`, which
+    /// need only the frame and its faces) from `sourcePart`, so that a caller holding the frame
+    /// before the photo exists can have them made beside the standardisation.
+    func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage?, sourceFaces: [DetectedFace]?,
+               sourcePart: (RGBImage, [DetectedFace]) -> [CheckResult]) throws(ComplianceError) -> ComplianceReport {
         let photo: RGBImage
         var results: [CheckResult]
         do {
@@ -148,7 +158,7 @@ public struct ComplianceChecker: Sendable {
         // People and framing count from the source when there is one: the crop may have
         // cut a second person away.
         guard let source, let found else { return report }
-        return report.merging(sourceResults(source, faces: found))
+        return report.merging(sourcePart(source, found))
     }
 
     private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks, sceneLightness: Double?) -> [CheckResult] {
@@ -159,14 +169,14 @@ public struct ComplianceChecker: Sendable {
         return results
     }
 
-    private func sourceResults(_ source: RGBImage, faces: [DetectedFace]) -> [CheckResult] {
+    /// The results only the camera frame can give (people, framing, backdrop): they count from
+    /// the source, where the photo's crop has not cut anyone away.
+    func sourceResults(_ source: RGBImage, faces: [DetectedFace]) -> [CheckResult] {
         guard let main = mainFace(faces) else {
             return [CheckResult(id: .framing, clause: "face size and position allow the crop", value: nil, unit: "",
                                 limit: "", verdict: .fail, hint: Hint(FramingProblem.noFace.chinese, FramingProblem.noFace.english),
                                 detail: "no face in the source frame")]
         }
-        // People in the frame count only from the source, where the photo's crop has not
-        // cut them away.
         return [sceneChecks.oneFace(faces.map(\.faceBox), main: main.box)] + sourceResults(source, landmarks: main.landmarks)
     }
 
