@@ -10,6 +10,7 @@ import ImageKit
 import LiveStation
 import Roster
 import ScratchDisk
+import StationMetrics
 import StationSession
 import StationStore
 import TerminalUI
@@ -343,6 +344,48 @@ struct StationLoopTests {
         #expect(record.feeYuan == 60 && record.paymentMethod == "cash")
         #expect(try store.sessions().first?.collectionCode == Self.code)
         #expect(try FileManager.default.contentsOfDirectory(atPath: settings.folder + "/photos").count == 2)
+    }
+
+    /// What `kiosk run` counts and shows, counted in a real session: the camera's frames, the
+    /// live analysis, the capture and its acceptance (metrics through a registry of the test's
+    /// own), and the status line's store and outbox after the save.
+    @Test(.enabled(if: landmarkModel && stationFramesPresent, "the 68-point model or \(stationFramesMissing)"))
+    func aSavedSessionIsCountedAndItsOutboxShownInTheStatus() throws {
+        let (store, cleanUp) = try storeWithOneStudent()
+        defer { cleanUp() }
+        let (replay, stopReplay) = try replaying("fr_obama3__clean_a.jpg")
+        defer { stopReplay() }
+        let factory = StationMetricsFactory()
+        let meters = StationMeters(factory: factory)
+        let status = StationStatus(syncing: false, meters: meters)
+        let frames = MeteredFrameSource(replay, meters: meters, status: status)
+        let display = StudentDisplay(Self.identifiedAtTheKeypad + [
+            .capture,
+            .on("请缴费", "fee", [[.enter]]),
+            .on("照片已保存", "saved", [[.enter]]),
+        ])
+        let options = LiveSession.Options()
+        var live = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options)
+        live.meters = meters
+        var loop = StationLoop(display: display, frames: frames, live: live, options: options,
+                               parts: .init(store: store, fees: .standard, session: .standard, identityCheck: nil,
+                                            operatorName: "王老师", today: { CalendarDay("2023-10-20")! }, status: status))
+        try loop.run(duration: 180)
+        #expect(display.unfinished == nil, "\(display.unfinished ?? "")")
+        #expect(loop.receipts.count == 1)
+
+        let scraped = factory.registry.emitToString()
+        func value(_ name: String) -> Double? {
+            scraped.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+        }
+        #expect(value("kiosk_frames_total") == Double(replay.statistics.delivered), "\(scraped)")
+        #expect((value("kiosk_frame_analysis_seconds_count") ?? 0) >= 1)
+        #expect((value("kiosk_captures_total") ?? 0) >= 1)
+        #expect(value("kiosk_acceptances_total") == 1)
+        // The photo and the session record wait in the outbox for a server.
+        #expect(value(#"kiosk_outbox_entries{state="waiting"}"#) == 2)
+        let shown = status.snapshot
+        #expect(shown.camera == .ok && shown.storeProblem == nil && shown.outboxWaiting == 2 && shown.sync == .off)
     }
 
     @Test func aScannersBurstIsTheCodeAndAWrongIdentificationSaysNothingAboutAnyone() throws {
