@@ -16,6 +16,12 @@ public protocol CentralStore: Sendable {
     func addStation(_ station: Station) async throws(CentralStoreError)
     /// The station with this id, revoked or not; nil when there is none.
     func station(id: String) async throws(CentralStoreError) -> Station?
+    /// Every station, revoked ones too, in the order they were issued.
+    func stations() async throws(CentralStoreError) -> [Station]
+    /// Marks the station revoked at `time`, so that its signatures are refused from now on;
+    /// one revoked already keeps its first time. The station as held afterwards; nil when
+    /// there is none.
+    func revokeStation(id: String, at time: Date) async throws(CentralStoreError) -> Station?
 
     // MARK: Students
 

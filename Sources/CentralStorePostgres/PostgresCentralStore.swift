@@ -75,6 +75,18 @@ public final class PostgresCentralStore: CentralStore {
         try await first("SELECT \(unescaped: PostgresRows.stationColumns) FROM station WHERE id = \(id)", PostgresRows.station)
     }
 
+    public func stations() async throws(CentralStoreError) -> [Station] {
+        try await all("SELECT \(unescaped: PostgresRows.stationColumns) FROM station ORDER BY created_at, id", PostgresRows.station)
+    }
+
+    public func revokeStation(id: String, at time: Date) async throws(CentralStoreError) -> Station? {
+        // COALESCE keeps the first revocation's time in one statement, whoever races.
+        try await first("""
+            UPDATE station SET revoked_at = COALESCE(revoked_at, \(time)) WHERE id = \(id)
+            RETURNING \(unescaped: PostgresRows.stationColumns)
+            """, PostgresRows.station)
+    }
+
     // MARK: Students
 
     public func importStudents(_ students: [Student], keepingReview: Bool) async throws(CentralStoreError) -> RosterImportSummary {

@@ -12,8 +12,8 @@ import SyncWire
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "station",
-        abstract: "Give stations their credentials.",
-        subcommands: [Add.self]
+        abstract: "Give stations their credentials, list them, revoke them.",
+        subcommands: [Add.self, List.self, Revoke.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -91,6 +91,84 @@ struct StationCommand: AsyncParsableCommand {
             close(descriptor)
             if narrowed != 0 { throw FileOutputError(path, .system(errno: narrowed)) }
             try AtomicFile.write(Data(text.utf8), to: path)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every station, revoked ones too, in the order they were issued.",
+            discussion: """
+                One line per station after a heading: its id, name, school, when it was issued and when it was revoked \
+                ("-" for a station whose requests are accepted), times in UTC. Secrets are never shown. \
+                Exit status: 0 listed; 2 the data folder or database cannot be used.
+                """
+        )
+
+        @OptionGroup var storeOption: StoreOption
+
+        func run() async throws {
+            let stations = try await storeOption.withStore { store in
+                do throws(CentralStoreError) {
+                    return try await store.stations()
+                } catch {
+                    throw error.commandFailure
+                }
+            }
+            guard !stations.isEmpty else {
+                FileHandle.standardError.write(Data("no stations yet: issue one with `kiosk-server station add NAME --school SCHOOL`\n".utf8))
+                return
+            }
+            let rows = [["id", "name", "school", "created (UTC)", "revoked (UTC)"]]
+                + stations.map { [$0.id, $0.name, $0.school, Self.time($0.createdAt), $0.revokedAt.map(Self.time) ?? "-"] }
+            let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                let padded = zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                print(padded.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+
+        static func time(_ date: Date) -> String {
+            date.formatted(.iso8601.year().month().day().dateTimeSeparator(.space).time(includingFractionalSeconds: false))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a station: the server refuses its requests (401) from now on.",
+            discussion: """
+                For a station that is lost, stolen or retired, or whose credentials file has leaked. What it uploaded \
+                before stays. The revocation cannot be undone: give a station that returns new credentials with \
+                `station add`. Revoking a station again changes nothing and says when it was revoked. \
+                Exit status: 0 revoked (or revoked already); 1 no station has this id; 2 the data folder or database \
+                cannot be used.
+                """
+        )
+
+        @Argument(help: "The station's id, as `station add` printed it and `station list` shows it.")
+        var id: String
+
+        @OptionGroup var storeOption: StoreOption
+
+        func run() async throws {
+            let id = id.trimmingCharacters(in: .whitespaces)
+            let (before, after) = try await storeOption.withStore { store in
+                do throws(CentralStoreError) {
+                    // Read first only to word the answer; the store keeps the first revocation either way.
+                    let before = try await store.station(id: id)
+                    return (before, try await store.revokeStation(id: id, at: Date()))
+                } catch {
+                    throw error.commandFailure
+                }
+            }
+            guard let before, let station = after, let revokedAt = station.revokedAt else {
+                throw CommandFailure(status: 1, "no station has the id \"\(id)\"; `kiosk-server station list` shows them")
+            }
+            let name = "station \(station.id) (\(station.name), \(station.school))"
+            if before.revokedAt == nil {
+                print("\(name) revoked at \(List.time(revokedAt)) UTC: its requests are refused from now on")
+            } else {
+                print("\(name) was revoked already, at \(List.time(revokedAt)) UTC")
+            }
         }
     }
 }

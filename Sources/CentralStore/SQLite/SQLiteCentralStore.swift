@@ -53,15 +53,33 @@ public final class SQLiteCentralStore: CentralStore {
     }
 
     public func station(id: String) async throws(CentralStoreError) -> Station? {
+        try await read { db in try Self.station(db, id: id) }
+    }
+
+    public func stations() async throws(CentralStoreError) -> [Station] {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM station WHERE id = ?", arguments: [id]).map { row in
-                guard let secret = StationSecret(hex: row["secret"]) else {
-                    throw CentralStoreError.unavailable("station \(id)'s secret is damaged in the database; issue it a new one")
-                }
-                return Station(id: row["id"], name: row["name"], school: row["school"], secret: secret,
-                               createdAt: row["createdAt"], revokedAt: row["revokedAt"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM station ORDER BY createdAt, id").map(Self.station)
         }
+    }
+
+    public func revokeStation(id: String, at time: Date) async throws(CentralStoreError) -> Station? {
+        try await write { db in
+            try db.execute(sql: "UPDATE station SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [time, id])
+            return try Self.station(db, id: id)
+        }
+    }
+
+    private static func station(_ db: Database, id: String) throws -> Station? {
+        try Row.fetchOne(db, sql: "SELECT * FROM station WHERE id = ?", arguments: [id]).map(station)
+    }
+
+    private static func station(_ row: Row) throws -> Station {
+        let id: String = row["id"]
+        guard let secret = StationSecret(hex: row["secret"]) else {
+            throw CentralStoreError.unavailable("station \(id)'s secret is damaged in the database; issue it a new one")
+        }
+        return Station(id: id, name: row["name"], school: row["school"], secret: secret,
+                       createdAt: row["createdAt"], revokedAt: row["revokedAt"])
     }
 
     // MARK: Students
