@@ -55,9 +55,14 @@ public final class StationStatus: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
-    /// A frame came (`true`) or the camera went away (`false`).
-    public func camera(ok: Bool) {
-        state.withLock { $0.camera = ok ? .ok : .lost }
+    /// A frame came (`true`) or the camera went away (`false`); whether that changed the camera's state.
+    @discardableResult
+    public func camera(ok: Bool) -> Bool {
+        state.withLock {
+            let before = $0.camera
+            $0.camera = ok ? .ok : .lost
+            return $0.camera != before
+        }
     }
 
     /// The store takes sessions (nil) or refuses them (why).
