@@ -13,6 +13,11 @@ extension CentralStore {
         return station
     }
 
+    /// The first `limit` records awaiting review, oldest first.
+    public func recordsAwaitingReview(limit: Int) async throws(CentralStoreError) -> [StoredRecord] {
+        try await recordsAwaitingReview(after: nil, limit: limit)
+    }
+
     /// The station allowed to sign requests as `id`; nil for an unknown or revoked one.
     public func activeStation(id: String) async throws(CentralStoreError) -> Station? {
         guard let station = try await station(id: id), station.revokedAt == nil else { return nil }

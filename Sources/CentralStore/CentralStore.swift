@@ -50,8 +50,10 @@ public protocol CentralStore: Sendable {
     /// review (not reviewed, no retake owed, a new change number), in the same transaction.
     func insertRecord(_ record: StoredRecord) async throws(CentralStoreError) -> RecordInsertion
     func record(id: UUID) async throws(CentralStoreError) -> StoredRecord?
-    /// Records with no decision yet, oldest first.
-    func recordsAwaitingReview(limit: Int) async throws(CentralStoreError) -> [StoredRecord]
+    /// Records with no decision yet, oldest first (by arrival, then id), at most `limit`;
+    /// with `after`, only those that come after that record in this order (decided or not),
+    /// so that a reviewer pages through a list that shrinks while they work.
+    func recordsAwaitingReview(after: UUID?, limit: Int) async throws(CentralStoreError) -> [StoredRecord]
 
     // MARK: Decisions
 

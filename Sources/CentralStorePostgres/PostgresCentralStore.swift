@@ -197,10 +197,11 @@ public final class PostgresCentralStore: CentralStore {
         try await first("SELECT \(unescaped: PostgresRows.recordColumns) FROM record WHERE id = \(id)", PostgresRows.record)
     }
 
-    public func recordsAwaitingReview(limit: Int) async throws(CentralStoreError) -> [StoredRecord] {
+    public func recordsAwaitingReview(after: UUID?, limit: Int) async throws(CentralStoreError) -> [StoredRecord] {
         try await all("""
             SELECT \(unescaped: PostgresRows.recordColumns) FROM record
             WHERE NOT EXISTS (SELECT 1 FROM decision WHERE decision.session_id = record.id)
+            AND (\(after)::uuid IS NULL OR (record.received_at, record.id) > (SELECT received_at, id FROM record WHERE id = \(after)))
             ORDER BY record.received_at, record.id LIMIT \(limit)
             """, PostgresRows.record)
     }

@@ -9,7 +9,8 @@ struct KioskServer: AsyncParsableCommand {
         discussion: """
             Start it with `kiosk-server serve --data DIR` (the folder and its database are made on first use), or on \
             PostgreSQL with `--postgres URL --postgres-password-file FILE` in place of `--data DIR` (every command takes \
-            either), give each station credentials with `kiosk-server station add`, load the students with \
+            either, or reads them from --settings FILE: kiosk-config/server.json5), give each station credentials with \
+            `kiosk-server station add` (and take them back with `station revoke`), load the students with \
             `kiosk-server roster import`. \
             The API is docs/sync-api.md. Every command exits 64 when an option or argument is not valid.
             """,

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CentralStore
 import CentralStorePostgres
 import Foundation
@@ -14,7 +11,7 @@ import Testing
 @Suite("kiosk-server's commands on PostgreSQL (the built program, --postgres and --postgres-password-file)",
        .enabled(if: TestPostgres.isConfigured || TestPostgres.isRequired, TestPostgres.disabledReason))
 struct KioskServerPostgresTests {
-    static let program = URL(fileURLWithPath: KioskProgram.path).deletingLastPathComponent().appendingPathComponent("kiosk-server").path
+    static let program = ServerProgram.path
 
     /// The options that name `database` with the test server's password file.
     func storeOptions(_ database: PostgresLocation) throws -> [String] {
@@ -41,21 +38,10 @@ struct KioskServerPostgresTests {
             #expect(try await TestPostgres.strings("SELECT student_number FROM student ORDER BY student_number", in: database)
                 == ["N0001", "N0002", "N0003", "S0001"])
 
-            let serve = Process()
-            serve.executableURL = URL(fileURLWithPath: Self.program)
-            serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + store
-            let output = Pipe()
-            serve.standardOutput = output
-            serve.standardError = FileHandle.nullDevice
-            try serve.run()
-            defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            let address = try #require(line.split(separator: "\n").first.flatMap { $0.split(separator: " ").last }.map(String.init), "\(line)")
-            let (_, answer) = try await URLSession.shared.data(from: try #require(URL(string: address + SyncAPI.health)))
-            #expect((answer as? HTTPURLResponse)?.statusCode == 200)
-            kill(serve.processIdentifier, SIGTERM)
-            serve.waitUntilExit()
-            #expect(serve.terminationReason == .exit && serve.terminationStatus == 0)
+            try await ServerProgram.serving(["--host", "127.0.0.1", "--port", "0"] + store) { address in
+                let (_, answer) = try await URLSession.shared.data(from: try #require(URL(string: address + SyncAPI.health)))
+                #expect((answer as? HTTPURLResponse)?.statusCode == 200)
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Revoking a station: its signatures are refused from then on, over HTTP, on both back ends")
 struct RevocationTests {
-    static let program = URL(fileURLWithPath: KioskProgram.path).deletingLastPathComponent().appendingPathComponent("kiosk-server").path
+    static let program = ServerProgram.path
 
     @Test("after revocation the station's upload is 401 and not kept; what it sent before stays; the other station goes on",
           arguments: BackEnd.underTest)
@@ -56,13 +56,7 @@ struct RevocationTests {
     @Test("kiosk-server station revoke and station list, the built program on the fixture's store", arguments: BackEnd.underTest)
     func commands(backEnd: BackEnd) async throws {
         try await ServerFixture.with(backEnd) { fixture in
-            let store: [String]
-            switch backEnd {
-            case .sqlite: store = ["--data", fixture.folder.path]
-            case .postgres:
-                let passwordFile = try #require(ProcessInfo.processInfo.environment[TestPostgres.passwordFileVariable])
-                store = ["--postgres", try #require(fixture.database).description, "--postgres-password-file", passwordFile]
-            }
+            let store = try fixture.programStoreOptions()
             let north = fixture.northStation.id
             let revoked = try KioskProgram.output(of: Self.program, ["station", "revoke", north] + store)
             #expect(revoked.hasPrefix("station \(north) (hall-1, \(ServerFixture.north)) revoked at "))

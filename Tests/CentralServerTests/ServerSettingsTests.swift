@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -15,7 +12,7 @@ import Testing
 struct ServerSettingsTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("kiosk-config/server.json5").path
-    static let program = URL(fileURLWithPath: KioskProgram.path).deletingLastPathComponent().appendingPathComponent("kiosk-server").path
+    static let program = ServerProgram.path
 
     @Test("the documented example loads, and says what a deployment needs: every interface, the state folder")
     func exampleLoads() throws {
@@ -96,22 +93,11 @@ struct ServerSettingsTests {
         // 192.0.2.1 is a documentation address no machine has: serving there would fail.
         try Data("{ listen: { host: \"192.0.2.1\", port: 1 }, store: { folder: \"\(data.path)\" }, logging: { level: \"error\" } }".utf8)
             .write(to: file)
-        let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: Self.program)
-        serve.arguments = ["serve", "--settings", file.path, "--host", "127.0.0.1", "--port", "0"]
-        let output = Pipe()
-        serve.standardOutput = output
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let address = try #require(line.split(separator: "\n").first.flatMap { $0.split(separator: " ").last }.map(String.init), "\(line)")
-        #expect(address.hasPrefix("http://127.0.0.1:"))
-        let (_, answer) = try await URLSession.shared.data(from: try #require(URL(string: address + SyncAPI.health)))
-        #expect((answer as? HTTPURLResponse)?.statusCode == 200)
-        kill(serve.processIdentifier, SIGTERM)
-        serve.waitUntilExit()
-        #expect(serve.terminationReason == .exit && serve.terminationStatus == 0)
+        try await ServerProgram.serving(["--settings", file.path, "--host", "127.0.0.1", "--port", "0"]) { address in
+            #expect(address.hasPrefix("http://127.0.0.1:"))
+            let (_, answer) = try await URLSession.shared.data(from: try #require(URL(string: address + SyncAPI.health)))
+            #expect((answer as? HTTPURLResponse)?.statusCode == 200)
+        }
         #expect(FileManager.default.fileExists(atPath: data.path))
     }
 }

@@ -165,12 +165,14 @@ public final class SQLiteCentralStore: CentralStore {
         }
     }
 
-    public func recordsAwaitingReview(limit: Int) async throws(CentralStoreError) -> [StoredRecord] {
-        try await read { db in
+    public func recordsAwaitingReview(after: UUID?, limit: Int) async throws(CentralStoreError) -> [StoredRecord] {
+        let after = after?.uuidString.lowercased()
+        return try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM record WHERE NOT EXISTS (SELECT 1 FROM decision WHERE decision.sessionId = record.id)
-                ORDER BY receivedAt, id LIMIT ?
-                """, arguments: [limit]).map(Self.record(row:))
+                AND (?1 IS NULL OR (receivedAt, id) > (SELECT receivedAt, id FROM record WHERE id = ?1))
+                ORDER BY receivedAt, id LIMIT ?2
+                """, arguments: [after, limit]).map(Self.record(row:))
         }
     }
 
