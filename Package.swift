@@ -202,6 +202,8 @@ let package = Package(
             name: "kiosk-server",
             dependencies: [
                 "ImageKit", "SyncWire", "CentralStore", "CentralStorePostgres", "CentralServer", "ServiceNotify", "FileOutput", "ServerConfiguration",
+                // DisplayWidth: `station list` lines up Chinese station and school names.
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -8,6 +8,7 @@ import CentralStore
 import FileOutput
 import Foundation
 import SyncWire
+import TerminalUI
 
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -120,9 +121,10 @@ struct StationCommand: AsyncParsableCommand {
             }
             let rows = [["id", "name", "school", "created (UTC)", "revoked (UTC)"]]
                 + stations.map { [$0.id, $0.name, $0.school, Self.time($0.createdAt), $0.revokedAt.map(Self.time) ?? "-"] }
-            let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            // Columns by terminal cells, not characters: a Chinese name takes two cells a character.
+            let widths = (0..<5).map { column in rows.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
             for row in rows {
-                let padded = zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                let padded = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - DisplayWidth.of($0)) }
                 print(padded.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
         }
