@@ -10,8 +10,9 @@ import Testing
 private let configFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../kiosk-config").standardized
 
+/// The station's examples; server.json5 beside them is kiosk-server's (ServerSettingsTests loads it).
 private let exampleFiles = (try? FileManager.default.contentsOfDirectory(atPath: configFolder.path))?
-    .filter { $0.hasSuffix(".json5") }.sorted() ?? []
+    .filter { $0.hasPrefix("station") && $0.hasSuffix(".json5") }.sorted() ?? []
 
 @Suite("Station configuration")
 struct StationConfigurationTests {
