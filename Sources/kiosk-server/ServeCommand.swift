@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try storeOption.resolvedSettings()
+        let (settings, file) = try storeOption.resolvedSettings()
         let level = logLevel ?? settings.logging.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host ?? settings.listen.host
         let port = port ?? settings.listen.port
         let logger = Logger(label: "kiosk-server")
+        logger.info("settings: \(file ?? "the built-in defaults and the command line")")
         try await StoreOption.withStore(settings.store, logger: logger) { store in
             try await Self.serve(store, host: host, port: port, logger: logger)
         }

@@ -37,11 +37,13 @@ struct StoreOption: ParsableArguments {
     }
 
     /// The settings file's values (exit 64 naming the file, line and key when it is not
-    /// valid), the store options of the command line laid over its `store` section.
-    func resolvedSettings() throws -> ServerSettings {
+    /// valid), the store options of the command line laid over its `store` section; with the
+    /// file read (nil: the built-in defaults).
+    func resolvedSettings() throws -> (settings: ServerSettings, file: String?) {
         var resolved: ServerSettings
+        let file: String?
         do {
-            resolved = try ServerSettings.resolve(explicitPath: settings).settings
+            (resolved, file) = try ServerSettings.resolve(explicitPath: settings)
         } catch {
             throw CommandFailure(status: 64, "\(error)")
         }
@@ -63,13 +65,13 @@ struct StoreOption: ParsableArguments {
         if resolved.store.postgres.url.isEmpty, !resolved.store.postgres.passwordFile.isEmpty {
             throw CommandFailure(status: 64, "--postgres-password-file goes with --postgres")
         }
-        return resolved
+        return (resolved, file)
     }
 
     /// Runs `body` on the opened store and closes it afterwards. A store that cannot be used
     /// fails with status 2, a URL or password file that is not valid with 64.
     func withStore<T>(logger: Logger = Logger(label: "kiosk-server.store"), _ body: (any CentralStore) async throws -> T) async throws -> T {
-        try await Self.withStore(try resolvedSettings().store, logger: logger, body)
+        try await Self.withStore(try resolvedSettings().settings.store, logger: logger, body)
     }
 
     /// Runs `body` on the store `place` names, as `withStore(logger:_:)` does.
