@@ -1,4 +1,3 @@
-import Dispatch
 import FaceKit
 import ImageKit
 import PhotoStandard
@@ -27,27 +26,5 @@ extension ComplianceChecker {
             sourcePart.value
         }
         return (photo, report)
-    }
-}
-
-/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
-private final class Beside<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    // Written once by the worker before `done` is signalled, read only after the wait.
-    private var result: Value?
-
-    init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.result = work()
-            self.done.signal()
-        }
-    }
-
-    /// The value, once computed.
-    var value: Value {
-        done.wait()
-        // Signalled again so that a later read does not wait for ever.
-        defer { done.signal() }
-        return result!
     }
 }

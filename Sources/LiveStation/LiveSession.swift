@@ -137,6 +137,9 @@ public struct LiveSession {
     private var operatorNote: (text: String, until: Double)?
     /// Where the analysis time, captures, failed clauses and acceptances are counted.
     public var meters = StationMeters()
+    /// The person network's map of a frame of the countdown, made on another thread while the
+    /// student holds still, for the capture's standardisation (`PersonMap`).
+    private var personForecast: Beside<PersonMap?>?
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, detector: FaceDetector, options: Options) {
@@ -228,6 +231,7 @@ public struct LiveSession {
         lastImage = small
         lastMeasures = measures
         lastOutput = output
+        forecastPerson(output, measures: measures, frame: frame)
         draw()
         if output.captureNow || (forceCapture && measures.face != nil) {
             forceCapture = false
@@ -236,11 +240,33 @@ public struct LiveSession {
         }
     }
 
+    /// From the countdown's first frame the student holds still: the person network's map of
+    /// that frame is made beside the live picture, so that the capture does not wait for the
+    /// network's pass (the capture runs the network itself when the student has moved since, or
+    /// when the map is not there). A countdown that breaks off drops it.
+    private mutating func forecastPerson(_ output: GuidanceOutput, measures: FrameMeasures, frame: Frame) {
+        guard output.countdown != nil || output.captureNow, let face = measures.face else {
+            personForecast = nil
+            return
+        }
+        guard personForecast == nil, options.network != nil, let image = try? frame.rgbImage() else { return }
+        forecastPerson(in: image, landmarks: face.landmarks.transformed(scale: measures.analysisScale))
+    }
+
+    private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks) {
+        let segmenter = Standardizer(spec: options.spec, network: options.network).segmenter
+        personForecast = Beside { try? segmenter.personMap(image, face: FaceGeometry(landmarks)) }
+    }
+
     /// The burst: this frame and the next few at full resolution, the sharpest face kept,
     /// then standardised and checked.
     private mutating func capture(first: RGBImage, measures: FrameMeasures) throws {
         guard let face = measures.face else { return engine.captured(passed: false) }
         let box = face.box.scaled(by: measures.analysisScale)
+        // The operator's key skips the countdown: the map is made while the burst is taken.
+        if personForecast == nil, options.network != nil {
+            forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale))
+        }
         var best = (image: first, sharpness: ImageMeasures.laplacianVariance(first.grayscale(), in: box))
         for _ in 1..<options.burst {
             guard let frame = try? frames.nextFrame(timeout: .milliseconds(500)), let image = try? frame.rgbImage() else { break }
@@ -254,10 +280,12 @@ public struct LiveSession {
         let plate = plates.verdict(for: best.image)
         lastCapture = CaptureRecord(plate: plate)
         let checker = analyzer.checker
+        var standardizer = Standardizer(spec: options.spec, network: options.network)
+        standardizer.segmenter.earlierMap = personForecast?.value ?? nil
+        personForecast = nil
         do {
             let (photo, report) = try checker.standardizeAndCheck(best.image, plate: plate == .fits ? plates.image : nil,
-                                                                  detector: detector,
-                                                                  standardizer: Standardizer(spec: options.spec, network: options.network))
+                                                                  detector: detector, standardizer: standardizer)
             review = Review(photo: photo.image, jpeg: photo.jpeg, reportFile: try report.json(), frame: best.image, faceBox: box,
                             problems: report.failures.map(Self.instruction),
                             passed: report.results.filter { $0.verdict == .pass }.count,

@@ -50,6 +50,9 @@ public struct PersonSegmenter: Sendable {
     public var plateDifference = PlateDifference()
     /// The person network for frames without a plate; nil: grabCut seeded from the face alone.
     public var network: PersonNetwork?
+    /// The network's map of an earlier frame of the same sitting (`personMap(_:face:)`), used
+    /// instead of a new pass on a frame whose window it still covers (`PersonMap.tolerance`).
+    public var earlierMap: PersonMap?
 
     public init(network: PersonNetwork? = nil) { self.network = network }
 
@@ -72,9 +75,31 @@ public struct PersonSegmenter: Sendable {
     func scale(_ face: FaceGeometry) -> Double { min(1, coarseFaceWidth / max(1, face.faceWidth)) }
 
     func shrink(_ image: RGBImage, window: PixelRect, scale: Double) -> RGBImage {
-        let size = PixelSize(width: max(8, Int((Double(window.width) * scale).rounded())),
-                             height: max(8, Int((Double(window.height) * scale).rounded())))
-        return image.cropped(to: window).resized(to: size, filter: .area)
+        image.cropped(to: window).resized(to: Self.shrunkSize(window, scale: scale), filter: .area)
+    }
+
+    static func shrunkSize(_ window: PixelRect, scale: Double) -> PixelSize {
+        PixelSize(width: max(8, Int((Double(window.width) * scale).rounded())),
+                  height: max(8, Int((Double(window.height) * scale).rounded())))
+    }
+
+    /// The network's map of the person whose face is `face` in `image`, over the window and at
+    /// the resolution the segmentation of that frame uses; nil without a network. Made on a
+    /// frame a moment before the capture, it spares the capture the network's pass.
+    public func personMap(_ image: RGBImage, face: FaceGeometry) throws(SegmentationError) -> PersonMap? {
+        guard let network else { return nil }
+        let window = Self.window(face, frame: image.bounds)
+        let size = Self.shrunkSize(window, scale: scale(face))
+        return PersonMap(frame: image.size, window: window,
+                         probability: try network.probability(image.cropped(to: window), size: size))
+    }
+
+    /// The network's probability over `window` of `image` at `size`: the earlier map's when it
+    /// covers the window, else a pass of the network; nil without a network.
+    func personProbability(_ image: RGBImage, window: PixelRect, size: PixelSize) throws(SegmentationError) -> FloatPlane? {
+        guard let network else { return nil }
+        if let earlier = earlierMap?.probability(over: window, in: image.size, size: size) { return earlier }
+        return try network.probability(image.cropped(to: window), size: size)
     }
 
     /// The person as what differs from the clean plate.
@@ -88,9 +113,7 @@ public struct PersonSegmenter: Sendable {
     public func segment(_ image: RGBImage, plate: RGBImage, face: FaceGeometry) throws(SegmentationError) -> CoarseMask {
         let window = Self.window(face, frame: image.bounds), s = scale(face)
         let small = shrink(image, window: window, scale: s), smallPlate = shrink(plate, window: window, scale: s)
-        let probability = try network.map { network throws(SegmentationError) in
-            try network.probability(image.cropped(to: window), size: small.size)
-        }
+        let probability = try personProbability(image, window: window, size: small.size)
         return CoarseMask(mask: plateMask(small, plate: smallPlate, face: face.inWindow(window, scale: s),
                                           probability: probability),
                           window: window, scale: s)
@@ -140,8 +163,7 @@ public struct PersonSegmenter: Sendable {
         let small = shrink(image, window: window, scale: s)
         var labels = seeds(face: face, landmarks: landmarks, window: window, scale: s,
                            size: small.size, frame: image.bounds)
-        if let network {
-            let probability = try network.probability(image.cropped(to: window), size: small.size)
+        if let probability = try personProbability(image, window: window, size: small.size) {
             labels = networkSeeds(probability, landmarkSeeds: labels)
         }
         try labels.grabCut(small, iterations: iterations)
