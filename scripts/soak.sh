@@ -226,6 +226,11 @@ read -r rss1 hwm1 fds1 <<<"$final"
 say "soak: $minutes min, $sessions sessions saved, $failed_photos failing photo(s) retaken, $stuck student(s) stuck and sent back"
 say "soak: kiosk-server stopped and started $reconnects time(s); camera unplugged every ${unplug%/*} s for ${unplug#*/} s, shown unplugged on the live screen $unplugged_seen time(s)"
 say "soak: station RSS $((rss0 / 1024)) MB -> $((rss1 / 1024)) MB (peak $((hwm1 / 1024)) MB), open fds $fds0 -> $fds1"
+# A single figure depends on the screen it was taken on; the minute samples show a trend.
+say "soak: per-minute samples: $(awk -F, 'NR > 1 { n++; r[n] = int($3 / 1024); f[n] = $5 }
+    END { lo = hi = r[1]; flo = fhi = f[1]
+          for (i = 1; i <= n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i]; if (f[i] < flo) flo = f[i]; if (f[i] > fhi) fhi = f[i] }
+          printf "%d, RSS %d-%d MB, fds %d-%d", n, lo, hi, flo, fhi }' "$work/samples.csv")"
 say "soak: server has $records records and every photo once by hash; outbox waiting $waiting"
 say "soak: samples in $work/samples.csv, log in $log"
 if [ $failures -gt 0 ]; then say "soak: $failures failure(s)"; exit 1; fi
