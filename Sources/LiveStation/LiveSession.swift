@@ -138,8 +138,12 @@ public struct LiveSession {
     /// Where the analysis time, captures, failed clauses and acceptances are counted.
     public var meters = StationMeters()
     /// The person network's map of a frame of the countdown, made on another thread while the
-    /// student holds still, for the capture's standardisation (`PersonMap`).
-    private var personForecast: Beside<PersonMap?>?
+    /// student holds still, for the capture's standardisation (`PersonMap`), and when it was begun.
+    private var personForecast: (begun: Double, map: Beside<PersonMap?>)?
+    /// A map begun longer ago than this is not used: a countdown that breaks off and starts
+    /// again within it keeps the map (the capture checks that the face's window still fits)
+    /// rather than run the network once more; the countdown itself lasts 2.1 s.
+    private static let forecastLife = 3.0
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, detector: FaceDetector, options: Options) {
@@ -171,6 +175,7 @@ public struct LiveSession {
     public mutating func takePhoto(captureSeconds: Double, reviewSeconds: Double) throws -> Outcome {
         review = nil
         accepted = nil
+        personForecast = nil
         engine.retake()
         analyzer.reset()
         var phaseStart = now
@@ -243,19 +248,17 @@ public struct LiveSession {
     /// From the countdown's first frame the student holds still: the person network's map of
     /// that frame is made beside the live picture, so that the capture does not wait for the
     /// network's pass (the capture runs the network itself when the student has moved since, or
-    /// when the map is not there). A countdown that breaks off drops it.
+    /// when the map is not there).
     private mutating func forecastPerson(_ output: GuidanceOutput, measures: FrameMeasures, frame: Frame) {
-        guard output.countdown != nil || output.captureNow, let face = measures.face else {
-            personForecast = nil
-            return
-        }
-        guard personForecast == nil, options.network != nil, let image = try? frame.rgbImage() else { return }
-        forecastPerson(in: image, landmarks: face.landmarks.transformed(scale: measures.analysisScale))
+        guard output.countdown != nil, let face = measures.face, options.network != nil else { return }
+        if let personForecast, measures.time - personForecast.begun < Self.forecastLife { return }
+        guard let image = try? frame.rgbImage() else { return }
+        forecastPerson(in: image, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)
     }
 
-    private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks) {
+    private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks, at time: Double) {
         let segmenter = Standardizer(spec: options.spec, network: options.network).segmenter
-        personForecast = Beside { try? segmenter.personMap(image, face: FaceGeometry(landmarks)) }
+        personForecast = (time, Beside { try? segmenter.personMap(image, face: FaceGeometry(landmarks)) })
     }
 
     /// The burst: this frame and the next few at full resolution, the sharpest face kept,
@@ -263,9 +266,10 @@ public struct LiveSession {
     private mutating func capture(first: RGBImage, measures: FrameMeasures) throws {
         guard let face = measures.face else { return engine.captured(passed: false) }
         let box = face.box.scaled(by: measures.analysisScale)
+        if let personForecast, measures.time - personForecast.begun > Self.forecastLife { self.personForecast = nil }
         // The operator's key skips the countdown: the map is made while the burst is taken.
         if personForecast == nil, options.network != nil {
-            forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale))
+            forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)
         }
         var best = (image: first, sharpness: ImageMeasures.laplacianVariance(first.grayscale(), in: box))
         for _ in 1..<options.burst {
@@ -281,7 +285,7 @@ public struct LiveSession {
         lastCapture = CaptureRecord(plate: plate)
         let checker = analyzer.checker
         var standardizer = Standardizer(spec: options.spec, network: options.network)
-        standardizer.segmenter.earlierMap = personForecast?.value ?? nil
+        standardizer.segmenter.earlierMap = personForecast?.map.value ?? nil
         personForecast = nil
         do {
             let (photo, report) = try checker.standardizeAndCheck(best.image, plate: plate == .fits ? plates.image : nil,

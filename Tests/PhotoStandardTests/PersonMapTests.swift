@@ -40,7 +40,10 @@ struct PersonMapTests {
         #expect(score.backdropKept < 0.005)
         #expect(score.matteError < 0.02)
         #expect(score.matteError < own.matteError + 0.005)
-        #expect(withMap.plan == direct.plan)
+        // The head top comes from the coarse mask, so the crop may move by a pixel or two, as
+        // between two frames of a live student; it stays inside the spec.
+        #expect(withMap.report.violations.isEmpty)
+        #expect(abs(withMap.plan.scale / direct.plan.scale - 1) < 0.02)
     }
 
     @Test func aMapOfAnotherPoseIsNotUsed() throws {
