@@ -86,20 +86,7 @@ printf '{ sync: { server: "%s", credentialsFile: "%s", probeSeconds: 2 } }\n' "$
 tm new-session -d -s hold "sleep 100000"
 tm new-session -d -s kiosk -x 120 -y 36 \
     "COLORTERM=truecolor $kiosk run --config $work/station.json5 --source replay:$work/frames@15,unplug=$unplug --store $work/store 2>$work/kiosk.err; echo \"exit=\$?\" >$work/kiosk.rc; sleep 100000"
-screen() { tm capture-pane -p -N -t kiosk; }
-wait_grep() {
-    local deadline=$((SECONDS + $3))
-    while [ $SECONDS -lt $deadline ]; do
-        screen | grep -q "$1" -- "$2" && return 0
-        sleep 0.3
-    done
-    return 1
-}
-wait_for() { wait_grep -F "$1" "$2"; }
-type_slowly() {
-    local i
-    for ((i = 0; i < ${#1}; i++)); do tm send-keys -t kiosk -l "${1:i:1}"; sleep 0.05; done
-}
+. scripts/lib/tmux-screen.sh
 
 wait_for "工作人员登录" 30 || { fail "no operator sign-in screen"; screen; exit 1; }
 pid=$(pgrep -P "$(tm display -p -t kiosk '#{pane_pid}')" -x kiosk) || { fail "kiosk run not found"; exit 1; }
