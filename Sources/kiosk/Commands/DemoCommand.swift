@@ -69,7 +69,7 @@ struct DemoCommand: ParsableCommand {
             throw OutputFiles.failure(error)
         }
         let onTerminal = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
-        let site = try failing(2, "setting up") { try DemoSite(under: URL(fileURLWithPath: output), still: still) }
+        let site = try CommandFailure.naming("setting up", status: 2) { try DemoSite(under: URL(fileURLWithPath: output), still: still) }
         defer { site.server.stop() }
         Self.line("Photo Kiosk demo in \(site.folder.relativePath)")
         Self.line("kiosk-server on \(site.server.address), data in \(site.server.data.relativePath); "
@@ -82,14 +82,11 @@ struct DemoCommand: ParsableCommand {
         station.sync.credentialsFile = site.credentials.path
         station.sync.probeSeconds = 0.5
         station.sync.firstRetrySeconds = 0.5
-        // The same pieces as `kiosk run` (RunCommand.run): camera, face models, person network, store, identity check, sync.
-        let frames = try failing(1, "camera") { try station.camera.sourceSpec().open(mode: station.camera.mode, settings: station.camera.settings) }
+        let parts = try StationParts(station, modelStatus: 2)
+        let (frames, detector, options, identityCheck) = (parts.camera, parts.detector, parts.options, parts.identityCheck)
         defer { frames.stop() }
-        let detector = try failing(2, "face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
-        let options = try failing(2, "person network") { try station.liveOptions() }
-        let store = try failing(1, "station store") { try StationStore(settings: station.store) }
-        let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
-        try failing(1, "roster") {
+        let store = try CommandFailure.naming("station store") { try StationStore(settings: station.store) }
+        try CommandFailure.naming("roster") {
             _ = try store.importRoster(text: DemoRoster.csv)
             if let identityCheck {
                 try DemoRoster.enroll(in: store, faces: cache, detector: detector, check: identityCheck,
@@ -103,7 +100,7 @@ struct DemoCommand: ParsableCommand {
         let sync = try StationSyncService.start(store: store, settings: station.sync, log: syncLines)
         defer { sync?.stop() }
 
-        let terminal = try onTerminal ? failing(1, "terminal") { try Terminal() } : nil
+        let terminal = try onTerminal ? CommandFailure.naming("terminal") { try Terminal() } : nil
         let screens: any StationDisplay = if let terminal {
             TerminalDisplay(terminal: terminal, reducer: station.screen.reducer())
         } else {
@@ -152,12 +149,6 @@ struct DemoCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data("\(text)\n".utf8))
     }
 
-    /// A part of the demo that cannot start: `status`, naming the part.
-    private func failing<T>(_ status: Int32, _ what: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
-            throw CommandFailure(status: status, "\(what): \(error)")
-        }
-    }
 
     // MARK: The portraits
 

@@ -104,18 +104,14 @@ struct RunCommand: ParsableCommand {
     /// store as soon as it is open.
     private func serve(_ opened: (StationStore) -> Void) throws -> String {
         let station = try settings()
-        let spec = try failing("camera source") { try station.camera.sourceSpec() }
-        let camera = try failing("camera") { try spec.open(mode: station.camera.mode, settings: station.camera.settings) }
+        let parts = try StationParts(station)
+        let (camera, detector, options, identityCheck) = (parts.camera, parts.detector, parts.options, parts.identityCheck)
         defer { camera.stop() }
-        let detector = try failing("face models") { try FaceDetector(models: station.faces.models, options: station.faces.detection) }
-        let options = try failing("person network") { try station.liveOptions() }
         let store = try openStore(station.store)
         opened(store)
-        // Without the descriptor models the identity check is recorded as not made (kiosk doctor says why).
-        let identityCheck = try? EnrollmentFaceCheck(models: station.faces.models)
 
         // Logs and metrics once for the whole process, before anything makes a logger or a meter.
-        let log = try failing("log") { try StationLog(besideStore: station.store.folder) }
+        let log = try CommandFailure.naming("log") { try StationLog(besideStore: station.store.folder) }
         let level = station.logging.logLevel
         LoggingSystem.bootstrap { log.handler(label: $0, level: level) }
         let registry = PrometheusCollectorRegistry()
@@ -133,7 +129,7 @@ struct RunCommand: ParsableCommand {
         }
         let frames = MeteredFrameSource(camera, meters: meters, status: status)
         let stop = StopRequest()
-        let terminal = try failing("terminal") { try Terminal() }
+        let terminal = try CommandFailure.naming("terminal") { try Terminal() }
         let terminalDisplay = TerminalDisplay(terminal: terminal, reducer: station.screen.reducer(), status: status, stop: stop)
         var display: any StationDisplay = station.speech.enabled
             ? SpeakingDisplay(terminalDisplay, speaker: Speaker(settings: station.speech), language: options.language) : terminalDisplay
@@ -217,12 +213,6 @@ struct RunCommand: ParsableCommand {
         return station
     }
 
-    /// A part of the station that cannot start: status 1, naming the part.
-    private func failing<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
-            throw CommandFailure(status: 1, "\(what): \(error)")
-        }
-    }
 }
 
 

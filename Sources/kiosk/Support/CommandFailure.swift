@@ -19,3 +19,12 @@ struct CommandFailure: Error {
         CommandFailure(status: status, nil)
     }
 }
+
+extension CommandFailure {
+    /// `body`'s result, or a failure with `status` naming the part that could not start.
+    static func naming<T>(_ what: String, status: Int32 = 1, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            throw CommandFailure(status: status, "\(what): \(error)")
+        }
+    }
+}
