@@ -17,7 +17,7 @@ enum SettingsFileReader {
         var status = stat()
         guard stat(path, &status) == 0 else { return .failure(Reason(errno: errno, path: path)) }
         if let kind = notAFile(status.st_mode) {
-            return .failure(Reason("it is \(kind), not a file; give the path of the settings file (JSON5), e.g. kiosk-config/station.json5"))
+            return .failure(Reason("it is \(kind), not a file; give the path of the settings file (JSON5), like the examples in kiosk-config/"))
         }
         guard status.st_size <= maximumBytes else {
             return .failure(Reason("it holds \(status.st_size) bytes, far more than a settings file (at most \(maximumBytes)); check that this is the settings file"))
@@ -33,7 +33,7 @@ enum SettingsFileReader {
         }
         // A photo or another binary file given by mistake: say so rather than a syntax error.
         guard !data.contains(0), String(data: data, encoding: .utf8) != nil else {
-            return .failure(Reason("it is not a text file (a photo or another binary file?); give the settings file (JSON5), e.g. kiosk-config/station.json5"))
+            return .failure(Reason("it is not a text file (a photo or another binary file?); give the settings file (JSON5), like the examples in kiosk-config/"))
         }
         return .success(data)
     }
