@@ -73,7 +73,7 @@ let package = Package(
         // MARK: Swift modules
         .target(name: "ImageKit", dependencies: ["CJPEG", "CPNG", "CVision"]),
         .target(name: "DataCache"),
-        .target(name: "KioskConfiguration"),
+        .target(name: "KioskConfiguration", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "FileOutput"),
         .target(name: "Capture", dependencies: ["CV4L2", "ImageKit", "FileOutput"]),
         .target(name: "FaceKit", dependencies: ["ImageKit", "CVision", "CDlib"], exclude: ["README.md"]),

@@ -5,22 +5,6 @@ import Foundation
 import Logging
 import Synchronization
 
-/// How much the station logs, as its settings give it (`logging`).
-public struct LoggingSettings: Codable, Sendable, Hashable {
-    /// The least severe level written: trace, debug, info, notice, warning, error or critical.
-    public var level = Logger.Level.info.rawValue
-
-    public init() {}
-
-    public static let standard = LoggingSettings()
-
-    /// The level; `info` for a word the loader would have refused.
-    public var logLevel: Logger.Level { Logger.Level(rawValue: level) ?? .info }
-
-    /// The words `level` takes.
-    static let levels = Logger.Level.allCases.map(\.rawValue)
-}
-
 /// Where the daemon's lines go, one line per event: standard error when it is not the
 /// station's screen (the journal under systemd), else a file beside the store, so that the
 /// screen is never written over.

@@ -46,19 +46,9 @@ public struct ServerSettings: Codable, Sendable, Hashable {
     }
 
     /// How much the server logs (to standard error: the journal under systemd).
-    public struct Logging: Codable, Sendable, Hashable {
-        /// The least severe level written: trace, debug, info, notice, warning, error or critical.
-        public var level = Logger.Level.info.rawValue
-
-        public init() {}
-
-        /// The level; `info` for a word the loader would have refused.
-        public var logLevel: Logger.Level { Logger.Level(rawValue: level) ?? .info }
-    }
-
     public var listen = Listen()
     public var store = Store()
-    public var logging = Logging()
+    public var logging = LoggingSettings.standard
 
     public init() {}
 
@@ -89,7 +79,7 @@ public struct ServerSettings: Codable, Sendable, Hashable {
         return (try load(from: defaultPath), defaultPath)
     }
 
-    static let words = ["logging.level": Logger.Level.allCases.map(\.rawValue)]
+    static let words = ["logging.level": LoggingSettings.levels]
 
     /// What the types cannot say: the port's range, one place for the data, a password file
     /// only with a database.
