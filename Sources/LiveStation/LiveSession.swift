@@ -250,25 +250,32 @@ public struct LiveSession {
     /// network's pass (the capture runs the network itself when the student has moved since, or
     /// when the map is not there).
     private mutating func forecastPerson(_ output: GuidanceOutput, measures: FrameMeasures, frame: Frame) {
-        guard output.countdown != nil, let face = measures.face, options.network != nil else { return }
-        if let personForecast, measures.time - personForecast.begun < Self.forecastLife { return }
-        guard let image = try? frame.rgbImage() else { return }
+        guard output.countdown != nil, let face = measures.face, options.network != nil,
+              forecast(at: measures.time) == nil, let image = try? frame.rgbImage() else { return }
         forecastPerson(in: image, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)
     }
 
     private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks, at time: Double) {
-        let segmenter = Standardizer(spec: options.spec, network: options.network).segmenter
+        let segmenter = standardizer.segmenter
         personForecast = (time, Beside { try? segmenter.personMap(image, face: FaceGeometry(landmarks)) })
     }
+
+    /// The map begun within `forecastLife` before `time`, if there is one.
+    private func forecast(at time: Double) -> Beside<PersonMap?>? {
+        guard let personForecast, time - personForecast.begun <= Self.forecastLife else { return nil }
+        return personForecast.map
+    }
+
+    /// The standardiser of this station's spec and person network.
+    private var standardizer: Standardizer { Standardizer(spec: options.spec, network: options.network) }
 
     /// The burst: this frame and the next few at full resolution, the sharpest face kept,
     /// then standardised and checked.
     private mutating func capture(first: RGBImage, measures: FrameMeasures) throws {
         guard let face = measures.face else { return engine.captured(passed: false) }
         let box = face.box.scaled(by: measures.analysisScale)
-        if let personForecast, measures.time - personForecast.begun > Self.forecastLife { self.personForecast = nil }
         // The operator's key skips the countdown: the map is made while the burst is taken.
-        if personForecast == nil, options.network != nil {
+        if forecast(at: measures.time) == nil, options.network != nil {
             forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)
         }
         var best = (image: first, sharpness: ImageMeasures.laplacianVariance(first.grayscale(), in: box))
@@ -284,7 +291,7 @@ public struct LiveSession {
         let plate = plates.verdict(for: best.image)
         lastCapture = CaptureRecord(plate: plate)
         let checker = analyzer.checker
-        var standardizer = Standardizer(spec: options.spec, network: options.network)
+        var standardizer = standardizer
         standardizer.segmenter.earlierMap = personForecast?.map.value ?? nil
         personForecast = nil
         do {
