@@ -123,6 +123,12 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// between the softest clean face (0.235, a source enlarged 1.6×) and the sharpest
     /// reject-worthy defocus (0.201) on the calibration half.
     public var sharpness = Limit.atLeast(warn: 0.26, fail: 0.218)
+    /// Motion: on the eye areas, the worst direction's focus figure over the best direction's.
+    /// A smear along one direction lowers it; a defocus, which blurs every direction alike,
+    /// hardly does. Fail just below every frame of the calibration half that is not smeared
+    /// (lowest 0.597: a soft source enlarged 1.6× and rotated by 10°; its clean frames 0.626),
+    /// warn below the clean frames of every other source (0.747 and up) less a margin.
+    public var steadiness = Limit.atLeast(warn: 0.66, fail: 0.59)
     /// Colour distance (CIE76 ΔE) of the clothing below the chin from the background colour.
     public var clothingDistance = Limit.atLeast(warn: 30, fail: 18)
     /// Share of clothing pixels that are blue (the notice forbids blue clothes).
@@ -183,6 +189,7 @@ extension ComplianceLimits {
             "brightSceneFaceBrightness": lightness, "sceneBrightness": lightness, "faceBrightness": lightness,
             "clippedShare": share, "hotSpotShare": share, "hotSpotMargin": lightness, "glareShare": share,
             "redEyeShare": share, "sharpness": (0.0...10.0, "gradient over contrast"),
+            "steadiness": (0.0...1.0, "worst over best direction"),
             // CIE76 ΔE between two sRGB colours stays under 260.
             "clothingDistance": (0.0...260.0, "colour distance (ΔE)"), "clothingBlueShare": share,
             "otherFaceMinimumRatio": share,

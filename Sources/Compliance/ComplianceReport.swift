@@ -54,6 +54,7 @@ public enum CheckID: String, Sendable, Codable, Hashable, CaseIterable, Comparab
     case glassesGlare = "glasses-glare"
     case redEye = "red-eye"
     case sharpness
+    case motionBlur = "motion-blur"
     // Surroundings.
     case clothingColour = "clothing-colour"
     case backdropUniformity = "backdrop-uniformity"

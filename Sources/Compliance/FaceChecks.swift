@@ -25,8 +25,11 @@ public struct FaceFigures: Sendable, Codable, Hashable {
     public var glareShare: Double
     public var redEyeShare: Double
     /// Focus: the share of the inner face's neighbour differences a further blur removes, at
-    /// the sample's fixed face width (1 sharp, 0 fully blurred).
+    /// the sample's fixed face width, in the worst direction (1 sharp, 0 fully blurred).
     public var sharpness: Double
+    /// Motion: on the eye areas, the worst direction's focus figure over the best's (1 as
+    /// sharp along every direction; a smear along one direction lowers it, a defocus hardly does).
+    public var steadiness: Double
 }
 
 /// The checks on the face itself: pose, eyes, mouth, light, exposure, highlights, glare,
@@ -52,6 +55,7 @@ public struct FaceChecks: Sendable {
         let balance = lightBalance(sample, skin: skin)
         let skinMedian = median(sample.lightness(skin))
         let hotShare = hotSpots(sample, skin, skinLightness: skinMedian)
+        let focus = focus(sample)
 
         return FaceFigures(
             roll: l.rollDegrees, yaw: pose?.yaw, pitch: pose?.pitch,
@@ -60,7 +64,7 @@ public struct FaceChecks: Sendable {
             clippedShare: clippedShare(sample, skin),
             hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),
             redEyeShare: max(redEye(sample, l.rightEye), redEye(sample, l.leftEye)),
-            sharpness: sharpness(sample))
+            sharpness: focus.sharpness, steadiness: focus.steadiness)
     }
 
     /// The results for `figures`.
@@ -116,6 +120,8 @@ public struct FaceChecks: Sendable {
             Hint("红眼：请关闭闪光灯或开亮室内灯后重拍", "Red eye: switch off the flash or brighten the room and retake"))
         add(.sharpness, "sharp focus", f.sharpness, "grad/contrast", l.sharpness,
             Hint("照片模糊：请保持不动，让镜头重新对焦", "The photo is blurred: hold still and let the camera focus"))
+        add(.motionBlur, "no motion blur", f.steadiness, "worst/best direction", l.steadiness,
+            Hint("照片有拖影：拍照时请保持不动", "The photo is smeared by movement: hold still while the photo is taken"))
         return out
     }
 
@@ -250,28 +256,23 @@ public struct FaceChecks: Sendable {
         return max(0, share(disc) - share(ring))
     }
 
-    /// How much of the inner face's edge contrast a further blur removes, in the worst of
-    /// four directions: the no-reference measure of Crété-Roffet et al. ("The blur effect",
-    /// 2007). A sharp face loses much of its neighbour differences when blurred again; an
-    /// already blurred one hardly changes. Each direction separately (across, down, both
-    /// diagonals), so that a motion smear shows although detail across it is intact. Self-normalising:
-    /// skin tone, exposure and contrast cancel in the ratio. 1 is sharp, 0 fully blurred.
-    /// At the sample's 128-pixel face width: a slight defocus (a blur of under 1 % of the
-    /// face width) is lost when the face is reduced further (64 pixels read it as sharp).
-    private func sharpness(_ sample: FaceSample) -> Double {
-        let gray = sample.rgb.grayscale()
+    /// How much of a region's edge contrast a further blur removes, in each of four directions
+    /// (across, down, both diagonals): the no-reference measure of Crété-Roffet et al. ("The
+    /// blur effect", 2007), hand-written as no library here offers it. A sharp image loses much
+    /// of its neighbour differences when blurred again; an already blurred one hardly changes.
+    /// Each direction is blurred along itself only, so a smear in one direction shows there
+    /// while detail across it stays. Self-normalising: skin tone, exposure and contrast cancel
+    /// in the ratio. At the sample's 128-pixel face width: a slight defocus (a blur under 1 %
+    /// of the face width) is lost when the face is reduced further (64 pixels read it as sharp).
+    private func directionalSharpness(_ gray: GrayImage, in region: RegionMask) -> [Double] {
         let w = gray.width, h = gray.height
         var values = [Float](repeating: 0, count: w * h)
         gray.withUnsafeRows { p, stride in
             for y in 0..<h { for x in 0..<w { values[y * w + x] = Float(p[y * stride + x]) } }
         }
-        let region = RegionMask.polygon(FaceRegions.features(sample.landmarks), width: w, height: h)
-        // Along each direction (across, down and both diagonals) the image is blurred again
-        // along that direction only, so a smear in one direction shows in that direction.
         let weights: [Float] = (-3...3).map { Float(exp(-Double($0 * $0) / 2)) }
         let norm = weights.reduce(0, +)
-        var worst = 1.0
-        for (dx, dy) in [(1, 0), (0, 1), (1, 1), (1, -1)] {
+        return [(1, 0), (0, 1), (1, 1), (1, -1)].map { dx, dy in
             func at(_ x: Int, _ y: Int) -> Float {
                 values[min(h - 1, max(0, y)) * w + min(w - 1, max(0, x))]
             }
@@ -287,9 +288,29 @@ public struct FaceChecks: Sendable {
                 total += original
                 kept += max(0, original - reblurred)
             }
-            guard total > 0 else { return 0 }
-            worst = min(worst, kept / total)
+            return total > 0 ? kept / total : 0
         }
-        return worst
+    }
+
+    /// Focus, the worst direction's figure on the inner face (brows to chin), so a smear in any
+    /// direction shows too; and steadiness, the worst direction's figure over the best's on
+    /// the two eye areas (`FaceRegions.lens`). Lids, lashes, iris rims and catchlights are fine
+    /// detail in every direction on every open-eyed face, so their directions differ little
+    /// unless the picture is smeared along one; the inner face's texture (brows, lips, the
+    /// nose's ridge) has directions of its own. A defocus blurs every direction alike and
+    /// leaves steadiness near that of the sharp face.
+    private func focus(_ sample: FaceSample) -> (sharpness: Double, steadiness: Double) {
+        let gray = sample.rgb.grayscale()
+        let w = gray.width, h = gray.height
+        let face = directionalSharpness(gray, in: RegionMask.polygon(FaceRegions.features(sample.landmarks), width: w, height: h))
+        var eyes = RegionMask(width: w, height: h)
+        for eye in [sample.landmarks.rightEye, sample.landmarks.leftEye] {
+            let r = FaceRegions.lens(eye)
+            eyes.fill([Point2D(x: r.x, y: r.y), Point2D(x: r.x + r.width, y: r.y),
+                       Point2D(x: r.x + r.width, y: r.y + r.height), Point2D(x: r.x, y: r.y + r.height)], with: true)
+        }
+        let eyeFigures = directionalSharpness(gray, in: eyes)
+        let best = eyeFigures.max() ?? 0
+        return (face.min() ?? 0, best > 0 ? (eyeFigures.min() ?? 0) / best : 0)
     }
 }

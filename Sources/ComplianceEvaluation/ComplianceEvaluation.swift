@@ -35,7 +35,7 @@ public struct ComplianceEvaluation: Sendable {
     public static let targets: [String: [CheckID]] = [
         "yinyang": [.evenLight], "softbox": [.evenLight], "redeye": [.redEye],
         "underexpose": [.exposure], "overexpose": [.exposure, .clippedHighlights],
-        "defocus": [.sharpness], "motion": [.sharpness], "blur": [.sharpness],
+        "defocus": [.sharpness, .motionBlur], "motion": [.sharpness, .motionBlur], "blur": [.sharpness, .motionBlur],
         "roll": [.roll],
         "blueclothes": [.clothingColour],
         "secondface": [.oneFace], "secondbehind": [.oneFace],

@@ -206,11 +206,11 @@ public struct GuidanceEngine: Sendable {
         return found
     }
 
-    /// The checks whose figures on the analysis copy do not predict the photo's: focus. The
+    /// The checks whose figures on the analysis copy do not predict the photo's: focus and motion blur. The
     /// copy is a third of a 1920-px frame's resolution, and the photo is made from the full
     /// frame; on the shared station frames and the matte set the copy failed the focus check
     /// on 99 of 258 frames, almost all of whose photos were sharp. Blur is judged on the photo.
-    static let notJudgedLive: Set<CheckID> = [.sharpness]
+    static let notJudgedLive: Set<CheckID> = [.sharpness, .motionBlur]
 
     /// The darker cheek: the figures' balance is positive when the person's right cheek is.
     static func darkSide(_ f: FaceFigures) -> BodySide { f.lightBalance > 0 ? .right : .left }

@@ -93,6 +93,7 @@ public enum GuidanceIssue: Hashable, Sendable, Comparable {
         case .mouthOpen: .mouth
         case .otherCheck(.redEye, _): .eyes
         case .otherCheck(.clothingColour, _): .clothing
+        case .otherCheck(.motionBlur, _): .still
         case .otherCheck: .light
         case .moving: .still
         }

@@ -12,7 +12,7 @@ import Testing
 struct ExposureRuleTests {
     static func figures(skin: Double, scene: Double?) -> FaceFigures {
         FaceFigures(roll: 0, yaw: 0, pitch: 0, eyeOpening: 0.3, mouthOpening: 0, lightBalance: 0, skinLightness: skin,
-                    sceneLightness: scene, clippedShare: 0, hotSpotShare: 0, glareShare: 0, redEyeShare: 0, sharpness: 0.35)
+                    sceneLightness: scene, clippedShare: 0, hotSpotShare: 0, glareShare: 0, redEyeShare: 0, sharpness: 0.35, steadiness: 0.9)
     }
 
     @Test func aDarkSkinInABrightSceneIsNotTooDark() {

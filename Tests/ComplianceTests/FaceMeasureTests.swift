@@ -98,6 +98,43 @@ struct FaceMeasureTests {
         #expect(previous < ComplianceLimits.standard.sharpness.fail, "\(name): a blur of 2 % of the face width fails")
     }
 
+    /// A smear along one direction (a line kernel, as a head moving during the exposure
+    /// leaves) fails the motion check; a defocus of the same spread (a Gaussian of σ = L/√12)
+    /// blurs every direction alike and leaves the ratio higher.
+    @Test(arguments: faces)
+    func aSmearAlongOneDirectionFailsTheMotionCheck(_ name: String) throws {
+        let (image, landmarks) = try Self.face(name)
+        let width = FaceGeometry(landmarks).faceWidth
+        let length = Int((0.04 * width).rounded())
+        let smeared = Self.smearedAcross(image, length: length)
+        let defocused = image.gaussianBlurred(sigma: Double(length) / 12.0.squareRoot())
+        let sharp = try #require(FaceChecks().figures(image, landmarks: landmarks)).steadiness
+        let smear = try #require(FaceChecks().figures(smeared, landmarks: landmarks)).steadiness
+        let defocus = try #require(FaceChecks().figures(defocused, landmarks: landmarks)).steadiness
+        #expect(smear < ComplianceLimits.standard.steadiness.fail, "\(name): smeared \(smear), sharp \(sharp)")
+        #expect(defocus > smear + 0.1, "\(name): defocused \(defocus), smeared \(smear)")
+    }
+
+    /// Each pixel the mean of the `length` pixels to its left in its row (the row's first
+    /// pixel repeated beyond the edge).
+    static func smearedAcross(_ image: RGBImage, length: Int) -> RGBImage {
+        var out = image
+        image.withUnsafeRows { p, stride in
+            out.withUnsafeMutableRows { q, _ in
+                for y in 0..<image.height {
+                    for x in 0..<image.width {
+                        for c in 0..<3 {
+                            var sum = 0
+                            for k in 0..<length { sum += Int(p[y * stride + 3 * max(0, x - k) + c]) }
+                            q[y * stride + 3 * x + c] = UInt8(sum / length)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// `rotated(degrees:)` turns clockwise on screen: the measured roll grows by the angle.
     @Test func rotationAddsToTheMeasuredRoll() throws {
         let detector = try FaceDetector()
