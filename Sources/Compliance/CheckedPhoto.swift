@@ -7,7 +7,9 @@ extension ComplianceChecker {
     /// with `standardizer`, and check it together with the picture it came from. `kiosk
     /// standardize`, `kiosk demo` and the live station's capture all go through here, and the
     /// report is the one `check(photo:detector:source:)` gives, so `kiosk check PHOTO --source
-    /// FRAME --json` on the saved files repeats it byte for byte.
+    /// FRAME --json` on the saved files repeats it byte for byte (with `--backdrop-reference`
+    /// the report's value when a plate was used: the plate calibrates the exposure limits,
+    /// `atStation(plate:landmarks:scale:)`).
     ///
     /// The frame's own results (people, framing, backdrop: a grabCut of the frame) need no
     /// photo, so they are made on another thread while the person network and the matte make
@@ -20,9 +22,11 @@ extension ComplianceChecker {
                                     standardizer: Standardizer) throws -> (photo: StandardPhoto, report: ComplianceReport) {
         let faces = try detector.detect(in: image)
         let face = try people.person(faces).mapError(StandardizeError.framing).get()
-        let sourcePart = Beside { sourceResults(image, faces: faces) }
+        // A plate of another size is refused by the standardiser below.
+        let station = atStation(plate: plate?.size == image.size ? plate : nil, landmarks: face.landmarks)
+        let sourcePart = Beside { station.sourceResults(image, faces: faces) }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
-        let report = try check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) { _, _ in
+        let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) { _, _ in
             sourcePart.value
         }
         return (photo, report)

@@ -25,10 +25,34 @@ public enum ComplianceError: Error, CustomStringConvertible, Sendable {
 public struct ComplianceChecker: Sendable {
     public var spec: PhotoSpec
     public var limits: ComplianceLimits
+    /// What the station's empty backdrop read (the scene's reference L*) when these checks are
+    /// a station's that has recorded it (`atStation`): `limits` are then calibrated to it, and
+    /// every report says so. Nil: the defaults' standard light panel.
+    public private(set) var backdropReference: Double?
 
     public init(spec: PhotoSpec = .diplomaBlue, limits: ComplianceLimits = .standard) {
         self.spec = spec
         self.limits = limits
+    }
+
+    /// These checks at a station whose empty backdrop reads `reference` under its own light
+    /// (`backdropReference(_:landmarks:scale:)` of its plate): the exposure rule's scene limits
+    /// come from it (`ComplianceLimits.calibrated(backdropReference:)`). Nil leaves them.
+    public func atStation(backdropReference reference: Double?) -> ComplianceChecker {
+        guard let reference else { return self }
+        var out = self
+        out.limits = limits.calibrated(backdropReference: reference)
+        out.backdropReference = reference
+        return out
+    }
+
+    /// These checks at the station whose clean plate is `plate` (a frame of its empty backdrop,
+    /// in the same pixels as `landmarks`; `scale` maps them to the full frame), for the face at
+    /// `landmarks`: the one rule by which the live analysis, the capture, `kiosk standardize
+    /// --plate`, `kiosk check --plate` and the evaluations turn a plate into limits. Without a
+    /// plate, or when it shows no reference, these checks as they are.
+    public func atStation(plate: RGBImage?, landmarks: FaceLandmarks, scale: Double = 1) -> ComplianceChecker {
+        atStation(backdropReference: plate.flatMap { backdropReference($0, landmarks: landmarks, scale: scale) })
     }
 
     var faceChecks: FaceChecks { FaceChecks(limits: limits) }
@@ -154,7 +178,8 @@ public struct ComplianceChecker: Sendable {
             } ?? sceneChecks.sceneLightness(photo, landmarks: main.landmarks)
             results += photoResults(photo, landmarks: main.landmarks, sceneLightness: scene)
         }
-        let report = ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked)
+        let report = ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked,
+                                      backdropReference: backdropReference)
         // People and framing count from the source when there is one: the crop may have
         // cut a second person away.
         guard let source, let found else { return report }

@@ -122,10 +122,15 @@ public struct ComplianceReport: Sendable, Codable, Hashable {
     public var spec: String
     /// The results in `CheckID` order.
     public var results: [CheckResult]
+    /// The station's recorded backdrop (scene reference L*) the exposure limits were calibrated
+    /// to, when they were (`ComplianceChecker.atStation`): `kiosk check --backdrop-reference`
+    /// with this value repeats the report.
+    public var backdropReference: Double?
 
-    public init(spec: String, results: [CheckResult]) {
+    public init(spec: String, results: [CheckResult], backdropReference: Double? = nil) {
         self.spec = spec
         self.results = results.sorted { $0.id < $1.id }
+        self.backdropReference = backdropReference
     }
 
     /// Fail if any check fails, else warn if any warns, else pass (not-checked clauses do not
@@ -145,7 +150,8 @@ public struct ComplianceReport: Sendable, Codable, Hashable {
     /// the earlier one).
     public func merging(_ other: [CheckResult]) -> ComplianceReport {
         let replaced = Set(other.map(\.id))
-        return ComplianceReport(spec: spec, results: results.filter { !replaced.contains($0.id) } + other)
+        return ComplianceReport(spec: spec, results: results.filter { !replaced.contains($0.id) } + other,
+                                backdropReference: backdropReference)
     }
 
     /// Pretty-printed JSON with sorted keys.
@@ -157,11 +163,12 @@ public struct ComplianceReport: Sendable, Codable, Hashable {
 }
 
 extension ComplianceReport {
-    private enum CodingKeys: String, CodingKey { case spec, verdict, results }
+    private enum CodingKeys: String, CodingKey { case spec, verdict, results, backdropReference }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(spec: try c.decode(String.self, forKey: .spec), results: try c.decode([CheckResult].self, forKey: .results))
+        self.init(spec: try c.decode(String.self, forKey: .spec), results: try c.decode([CheckResult].self, forKey: .results),
+                  backdropReference: try c.decodeIfPresent(Double.self, forKey: .backdropReference))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -169,5 +176,6 @@ extension ComplianceReport {
         try c.encode(spec, forKey: .spec)
         try c.encode(verdict, forKey: .verdict)
         try c.encode(results, forKey: .results)
+        try c.encodeIfPresent(backdropReference, forKey: .backdropReference)
     }
 }

@@ -61,14 +61,12 @@ public struct ComplianceEvaluation: Sendable {
             var figures: FaceFigures?
             var results: [CheckResult] = []
             if let main = checker.mainFace(faces) {
-                var station = checker
-                if let name = c.plate {
-                    let plate = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
-                    plates[name] = plate
-                    if let reference = checker.backdropReference(plate, landmarks: main.landmarks) {
-                        station.limits = checker.limits.calibrated(backdropReference: reference)
-                    }
+                let plate = try c.plate.map { name in
+                    let image = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
+                    plates[name] = image
+                    return image
                 }
+                let station = checker.atStation(plate: plate, landmarks: main.landmarks)
                 (figures, results) = station.frameCheck(frame, landmarks: main.landmarks,
                                                         faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
             }

@@ -52,7 +52,10 @@ public final class FrameAnalyzer: @unchecked Sendable {
     }
 
     /// The measures of an analysis-sized image; `scale` maps its pixels to the full frame.
-    public func analyzeReduced(_ image: RGBImage, scale: Double, time: Double) throws(FaceError) -> FrameMeasures {
+    /// `plate`, the station's clean plate at the same size, calibrates the exposure limits to
+    /// the station's backdrop as the capture's checks will be (`ComplianceChecker.atStation`).
+    public func analyzeReduced(_ image: RGBImage, scale: Double, time: Double, plate: RGBImage? = nil) throws(FaceError)
+        -> FrameMeasures {
         var measures = FrameMeasures(time: time, analysisSize: image.size, analysisScale: scale)
         guard let main = try tracker.track(image) else {
             measures.framing = .noFace
@@ -62,7 +65,9 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let landmarks = main.landmarks
         measures.face = FaceObservation(box: main.box, landmarks: landmarks)
         measures.faceCount = 1 + main.others.count
-        let checked = checker.frameCheck(image, landmarks: landmarks, faces: [FaceBox(rect: main.box, score: main.score)] + main.others,
+        let station = checker.atStation(plate: plate?.size == image.size ? plate : nil, landmarks: landmarks, scale: scale)
+        measures.backdropReference = station.backdropReference
+        let checked = station.frameCheck(image, landmarks: landmarks, faces: [FaceBox(rect: main.box, score: main.score)] + main.others,
                                          scale: scale)
         measures.figures = checked.figures
         measures.checks = checked.results

@@ -36,6 +36,10 @@ public struct FrameMeasures: Sendable {
     public var checks: [CheckResult]
     /// How fast the landmarks move, in inter-eye distances per second (nil: no earlier face).
     public var motion: Double?
+    /// The station's recorded backdrop the checks of this frame were calibrated to
+    /// (`ComplianceChecker.atStation`), nil without a plate: the guidance holds the exposure to
+    /// the same calibrated limits.
+    public var backdropReference: Double?
 
     public init(time: Double, analysisSize: PixelSize, analysisScale: Double = 1, faceCount: Int = 0,
                 face: FaceObservation? = nil, framing: FramingProblem? = nil, figures: FaceFigures? = nil,

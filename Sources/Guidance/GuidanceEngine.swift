@@ -58,6 +58,9 @@ public struct GuidanceThresholds: Hashable, Sendable {
     public var brightScene: GuidanceThreshold
     /// Landmark speed in inter-eye distances per second.
     public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
+    /// What the thresholds were made from, to make them again for a station's backdrop.
+    private var limits: ComplianceLimits
+    private var entry: Double
 
     /// The thresholds inside `limits`: asking from `entry` of each warn-to-fail band, until the
     /// measure is back at the warn value.
@@ -69,6 +72,8 @@ public struct GuidanceThresholds: Hashable, Sendable {
     /// photo through that fails a check the guidance judges (docs/guidance.md, `kiosk-eval
     /// agreement`).
     public init(limits: ComplianceLimits = .standard, entry: Double = 0.5) {
+        self.limits = limits
+        self.entry = entry
         func inside(_ limit: Limit) -> GuidanceThreshold { GuidanceThreshold(inside: limit, entry: entry) }
         roll = inside(limits.roll)
         yaw = inside(limits.yaw)
@@ -82,6 +87,15 @@ public struct GuidanceThresholds: Hashable, Sendable {
         dimScene = inside(limits.sceneDarkness)
         brightSceneBright = inside(limits.brightSceneFaceBrightness)
         brightScene = inside(limits.sceneBrightness)
+    }
+
+    /// These thresholds for a station whose backdrop reads `reference`: inside the limits the
+    /// checks use there (`ComplianceLimits.calibrated(backdropReference:)`).
+    public func atStation(backdropReference reference: Double?) -> GuidanceThresholds {
+        guard let reference else { return self }
+        var out = GuidanceThresholds(limits: limits.calibrated(backdropReference: reference), entry: entry)
+        out.motion = motion
+        return out
     }
 
     /// The threshold the guidance holds each covered check to, with the compliance limit it
@@ -181,6 +195,7 @@ public struct GuidanceEngine: Sendable {
         }
         var found: Set<GuidanceIssue> = []
         if let problem = m.framing { found.insert(.framing(problem)) }
+        let thresholds = thresholds.atStation(backdropReference: m.backdropReference)
         func holds(_ issue: GuidanceIssue, _ value: Double?, _ threshold: GuidanceThreshold) {
             if let value, threshold.holds(value, active: active.contains(issue)) { found.insert(issue) }
         }

@@ -61,16 +61,17 @@ public struct GuidanceAgreement: Sendable {
         self.checker = checker
     }
 
-    /// The guidance's answer on `frame` held still: whether it captures, else what it asks,
-    /// and the last frame's measures.
-    public func guidance(on frame: RGBImage) throws -> (captures: Bool, asks: String?, measures: FrameMeasures?) {
+    /// The guidance's answer on `frame` held still at a station whose clean plate is `plate`:
+    /// whether it captures, else what it asks, and the last frame's measures.
+    public func guidance(on frame: RGBImage, plate: RGBImage? = nil) throws -> (captures: Bool, asks: String?, measures: FrameMeasures?) {
         let analyzer = FrameAnalyzer(detector: detector, checker: checker)
         var engine = GuidanceEngine(thresholds: GuidanceThresholds(limits: checker.limits))
         let small = analyzer.reducedCopy(of: frame)
+        let smallPlate = plate.map(analyzer.reducedCopy)
         let scale = Double(frame.width) / Double(small.width)
         var last: (output: GuidanceOutput, measures: FrameMeasures)?
         for step in 0..<Int(seconds * framesPerSecond) {
-            let measures = try analyzer.analyzeReduced(small, scale: scale, time: Double(step) / framesPerSecond)
+            let measures = try analyzer.analyzeReduced(small, scale: scale, time: Double(step) / framesPerSecond, plate: smallPlate)
             let output = engine.update(measures)
             if output.captureNow { return (true, nil, measures) }
             last = (output, measures)
@@ -83,7 +84,7 @@ public struct GuidanceAgreement: Sendable {
     public func outcome(_ item: EvaluationSet.Case, in set: EvaluationSet) throws -> Outcome {
         let frame = try ImageFile.read(set.url(item.frame))
         let plate = item.plateUsable == false ? nil : try item.plate.map { try ImageFile.read(set.url($0)) }
-        let live = try guidance(on: frame)
+        let live = try guidance(on: frame, plate: plate)
         var outcome = Outcome(name: item.name, split: item.set ?? "", status: item.status ?? "", defect: item.defect?.kind,
                               guidanceCaptures: live.captures, guidanceAsks: live.asks, photoVerdict: nil, failed: [],
                               figures: live.measures?.figures,

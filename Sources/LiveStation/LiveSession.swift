@@ -217,7 +217,8 @@ public struct LiveSession {
         // only the burst is decoded in full.
         let decodeScale = JPEGScale.allCases.last { frame.width / $0.rawValue >= analyzer.analysisWidth } ?? .full
         let small = analyzer.reducedCopy(of: try frame.rgbImage(scale: decodeScale))
-        let measures = try analyzer.analyzeReduced(small, scale: Double(frame.width) / Double(small.width), time: now)
+        let measures = try analyzer.analyzeReduced(small, scale: Double(frame.width) / Double(small.width), time: now,
+                                                   plate: plates.viewImage)
         let took = ContinuousClock.now - began
         analysisSeconds += Double(took.components.attoseconds) * 1e-18 + Double(took.components.seconds)
         analysedFrames += 1

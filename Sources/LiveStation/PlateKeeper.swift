@@ -100,6 +100,8 @@ public struct PlateKeeper: Sendable {
     /// A plate and what was measured on it when it was taken.
     struct Plate: Sendable {
         var image: RGBImage
+        /// The analysis copy it was taken from.
+        var viewImage: RGBImage
         var taken: Double
         /// The analysis copy's cells, for the live checks, and the full frame's, for the capture.
         var view: Reference
@@ -138,6 +140,10 @@ public struct PlateKeeper: Sendable {
 
     /// The plate while it fits, at the full frame's resolution.
     public var image: RGBImage? { plate?.image }
+
+    /// The plate while it fits, at the analysis copy's size: the live analysis calibrates the
+    /// exposure limits to it (`FrameAnalyzer.analyzeReduced(_:scale:time:plate:)`).
+    public var viewImage: RGBImage? { plate?.viewImage }
 
     /// Takes in one analysed frame: `view` is its analysis copy, `personInView` whether the
     /// analysis found anyone, `time` the loop's clock in seconds. `fullFrame` gives the same
@@ -207,7 +213,7 @@ public struct PlateKeeper: Sendable {
         func reference(_ size: PixelSize, _ grid: CellGrid) -> Reference {
             Reference(size: size, grid: grid, noise: max(grid.noise(cells: grid.border(settings)), temporal, Self.noiseFloor))
         }
-        plate = Plate(image: full, taken: time, view: reference(view.size, grid),
+        plate = Plate(image: full, viewImage: view, taken: time, view: reference(view.size, grid),
                       full: reference(full.size, CellGrid(full, columns: Self.columns)))
         misfits = 0
         quietSince = nil

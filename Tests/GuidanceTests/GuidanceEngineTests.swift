@@ -155,6 +155,26 @@ struct GuidanceEngineTests {
         } }.issue == nil)
     }
 
+    @Test("a frame analysed with the station's plate is held to the exposure limits calibrated to that backdrop")
+    func theFramesBackdropReferenceCalibratesTheExposure() throws {
+        // A darker skin beside a grey wall that reads 72: dim against the standard light panel,
+        // as bright as it was at set-up for a station whose plate read 74.
+        func frame(_ time: Double, backdrop: Double?) throws -> FrameMeasures {
+            var m = try measures(at: time) {
+                $0.skinLightness = 44
+                $0.sceneLightness = 72
+            }
+            m.backdropReference = backdrop
+            m.checks = FaceChecks(limits: backdrop.map(ComplianceLimits.standard.calibrated(backdropReference:)) ?? .standard)
+                .results(try #require(m.figures))
+            return m
+        }
+        var panel = GuidanceEngine()
+        #expect(try run(&panel, from: 0, seconds: 1.5) { try frame($0, backdrop: nil) }.issue == .tooDark)
+        var station = GuidanceEngine()
+        #expect(try run(&station, from: 0, seconds: 1.5) { try frame($0, backdrop: 74) }.issue == nil)
+    }
+
     @Test("the yin-yang face is told which cheek is dark, where the light comes from and what to do with the lamp")
     func yinYang() throws {
         var engine = GuidanceEngine()

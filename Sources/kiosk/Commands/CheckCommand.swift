@@ -23,6 +23,24 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The camera frame the photo was cut from: also checks the backdrop, the people in view and the framing.")
     var source: String?
 
+    @Option(help: ArgumentHelp("The station's clean plate (its empty backdrop, same camera and light): the exposure is judged against the backdrop as the station judges it. Needs --source.", valueName: "frame"))
+    var plate: String?
+
+    @Option(help: ArgumentHelp("What the station's backdrop read, L* from 0 to 100: the backdropReference of the station's report. The exposure is judged against it as the station did.", valueName: "L*"))
+    var backdropReference: Double?
+
+    func validate() throws {
+        if plate != nil && source == nil {
+            throw ValidationError("--plate needs --source: the plate is measured around the face found in the camera frame.")
+        }
+        if plate != nil && backdropReference != nil {
+            throw ValidationError("Give --plate or --backdrop-reference, not both: each sets what the station's backdrop read.")
+        }
+        if let value = backdropReference, !(0...100).contains(value) {
+            throw ValidationError("--backdrop-reference is \(value); it is an L* from 0 to 100 (the report's backdropReference).")
+        }
+    }
+
     @OptionGroup var output: JSONOption
 
     @OptionGroup var background: BackgroundOption
@@ -32,18 +50,29 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let station = try settings.load(failing: 2)
         let bytes: [UInt8]
-        let frame: RGBImage?
+        let frame: RGBImage?, plateImage: RGBImage?
         do {
             // The same checks as every image input: a folder, FIFO or device is named as such.
             bytes = try [UInt8](ImageFile.contents(of: URL(fileURLWithPath: photo)))
             frame = try source.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
+            plateImage = try plate.map { try ImageFile.read(URL(fileURLWithPath: $0)) }
         } catch {
             throw CommandFailure(status: 2, "\(error)")
         }
-        let checker = ComplianceChecker(spec: background.spec(for: station), limits: station.checks)
+        if let frame, let plateImage, frame.size != plateImage.size {
+            throw CommandFailure(status: 2, "the plate is \(plateImage.width)×\(plateImage.height) and the source frame "
+                + "\(frame.width)×\(frame.height): a plate is a frame of the same camera at the same size")
+        }
+        var checker = ComplianceChecker(spec: background.spec(for: station), limits: station.checks)
+            .atStation(backdropReference: backdropReference)
         let report: ComplianceReport
         do {
-            report = try checker.check(photo: bytes, detector: FaceDetector(models: station.faces.models), source: frame)
+            let detector = try FaceDetector(models: station.faces.models)
+            let sourceFaces = try frame.map { try detector.detect(in: $0) }
+            if let plateImage, let person = sourceFaces.flatMap(checker.mainFace) {
+                checker = checker.atStation(plate: plateImage, landmarks: person.landmarks)
+            }
+            report = try checker.check(photo: bytes, detector: detector, source: frame, sourceFaces: sourceFaces)
         } catch let error as ComplianceError {
             throw CommandFailure(status: 2, "\(photo): \(error)")
         } catch {
@@ -75,6 +104,9 @@ struct ReportText {
         let verdict = report.verdict
         lines.append("\(title): \(verdict.rawValue.uppercased()) (\(report.failures.count) fail, "
             + "\(report.warnings.count) warn, \(report.results.count) clauses, standard \(report.spec))")
+        if let reference = report.backdropReference {
+            lines.append(String(format: "Exposure judged against the station's recorded backdrop (L* %.1f).", reference))
+        }
         let toFix = report.failures + report.warnings
         if !toFix.isEmpty {
             lines.append("")
