@@ -17,6 +17,11 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// above the detector's 80-px window.
     public let analysisWidth: Int
     private let tracker: FaceTracker
+    /// The other people `lookForOthers` found on the full frame, and until when they count.
+    private var unseen: (count: Int, until: Double)?
+    /// Seconds the people `lookForOthers` found count for: the guidance asks them to leave,
+    /// then looks again at the next countdown.
+    public var othersMemory = 3.0
     /// The last face and when, for the motion.
     private var previous: (landmarks: FaceLandmarks, time: Double, scale: Double)?
 
@@ -35,6 +40,23 @@ public final class FrameAnalyzer: @unchecked Sendable {
     public func reset() {
         tracker.reset()
         previous = nil
+        unseen = nil
+    }
+
+    /// Looks for other people on `frame`, the full-resolution frame whose analysis gave
+    /// `measures`, and makes the next `othersMemory` seconds of measures say several people
+    /// when there are. The analysis copy shows no face under the tracker's 64 px, while the one
+    /// rule counts every face from 0.3 of the person's width (`PeopleRule`): a second face half
+    /// as wide as the student's, behind a shoulder, is found at the capture only. A detection
+    /// on the full frame is too slow for every frame, so the guidance calls this once, when the
+    /// countdown begins, with the detector's settings the capture uses. Returns how many
+    /// others it found.
+    @discardableResult
+    public func lookForOthers(in frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
+        guard let face = measures.face else { return 0 }
+        let others = checker.people.others(try detector.faceBoxes(in: frame), main: face.box.scaled(by: measures.analysisScale)).count
+        unseen = others > 0 ? (others, measures.time + othersMemory) : nil
+        return others
     }
 
     /// The measures of `frame` (full resolution) taken at `time` seconds.
@@ -74,6 +96,10 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let full = image.size.scaled(by: scale)
         measures.framing = main.others.isEmpty
             ? CropSolver(spec: checker.spec).problem(landmarks.transformed(scale: scale), frame: full) : .severalPeople
+        if let unseen, time <= unseen.until, main.others.isEmpty {
+            measures.faceCount += unseen.count
+            measures.framing = .severalPeople
+        }
         if let previous, time > previous.time, previous.scale == scale {
             let moved = zip(previous.landmarks.points, landmarks.points).map { $0.distance(to: $1) }
             measures.motion = moved.reduce(0, +) / Double(moved.count) / max(1, landmarks.interEyeDistance) / (time - previous.time)

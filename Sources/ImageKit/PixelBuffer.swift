@@ -258,3 +258,11 @@ extension PixelBuffer where Format == RGB {
         (self[x, y, 0], self[x, y, 1], self[x, y, 2])
     }
 }
+
+extension PixelRect {
+    /// This rectangle in an image `factor` times larger (a reduced copy's box in the full frame).
+    public func scaled(by factor: Double) -> PixelRect {
+        PixelRect(x: Int(Double(x) * factor), y: Int(Double(y) * factor),
+                  width: Int(Double(width) * factor), height: Int(Double(height) * factor))
+    }
+}

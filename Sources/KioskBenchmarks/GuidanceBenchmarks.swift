@@ -62,6 +62,20 @@ public struct GuidanceBenchmarks: BenchmarkSuite {
                 standard.reset()
                 blackHole(try standard.analyze(frame, time: 0))
             }
+            // With the station's plate (the empty wall), which calibrates every frame's exposure
+            // limits, and the full-frame search for others on a countdown's first frame.
+            let small = standard.reducedCopy(of: frame)
+            let plate = standard.reducedCopy(of: RGBImage(width: width, height: height) { _, _ in [128, 133, 140] })
+            let scale = Double(width) / Double(small.width)
+            var t = 0.0
+            let first = try standard.analyzeReduced(small, scale: scale, time: t, plate: plate)
+            try record("analysis \(width)×\(height), steady state with the station's plate") {
+                t += 1.0 / 15
+                blackHole(try standard.analyzeReduced(small, scale: scale, time: t, plate: plate))
+            }
+            try record("others looked for on the full \(width)×\(height) frame (a countdown's first)") {
+                blackHole(try standard.lookForOthers(in: frame, measures: first))
+            }
         }
 
         // The preview is drawn from the analysis copy, as `kiosk run` does.

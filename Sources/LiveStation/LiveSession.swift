@@ -234,10 +234,11 @@ public struct LiveSession {
         default: break
         }
         let output = engine.update(measures)
+        let countdownBegins = output.countdown != nil && lastOutput?.countdown == nil
         lastImage = small
         lastMeasures = measures
         lastOutput = output
-        forecastPerson(output, measures: measures, frame: frame)
+        if countdownBegins { self.countdownBegins(measures: measures, frame: frame) }
         draw()
         if output.captureNow || (forceCapture && measures.face != nil) {
             forceCapture = false
@@ -250,9 +251,14 @@ public struct LiveSession {
     /// that frame is made beside the live picture, so that the capture does not wait for the
     /// network's pass (the capture runs the network itself when the student has moved since, or
     /// when the map is not there).
-    private mutating func forecastPerson(_ output: GuidanceOutput, measures: FrameMeasures, frame: Frame) {
-        guard output.countdown != nil, let face = measures.face, options.network != nil,
-              forecast(at: measures.time) == nil, let image = try? frame.rgbImage() else { return }
+    /// The first frame of a countdown, decoded in full once: other people the analysis copy is
+    /// too small to show are looked for on it (`FrameAnalyzer.lookForOthers`: the next frames
+    /// then stop the countdown and ask them to leave), and, when nobody else is there, the
+    /// person network's map is begun on it.
+    private mutating func countdownBegins(measures: FrameMeasures, frame: Frame) {
+        guard let face = measures.face, let image = try? frame.rgbImage() else { return }
+        guard (try? analyzer.lookForOthers(in: image, measures: measures)) ?? 0 == 0 else { return }
+        guard options.network != nil, forecast(at: measures.time) == nil else { return }
         forecastPerson(in: image, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)
     }
 
@@ -477,13 +483,5 @@ public struct LiveSession {
         }
         if let note = operatorNote, now < note.until { text += " · " + note.text }
         return text
-    }
-}
-
-extension PixelRect {
-    /// This rectangle in an image `factor` times larger.
-    fileprivate func scaled(by factor: Double) -> PixelRect {
-        PixelRect(x: Int(Double(x) * factor), y: Int(Double(y) * factor),
-                  width: Int(Double(width) * factor), height: Int(Double(height) * factor))
     }
 }

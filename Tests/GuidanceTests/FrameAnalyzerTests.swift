@@ -104,6 +104,35 @@ struct FrameAnalyzerTests {
         #expect(GuidanceEngine().issues(in: m).contains(.framing(.severalPeople)))
     }
 
+    @Test("a second face too small for the analysis copy is found on the full frame when the countdown begins, and counts for a while")
+    func secondPersonTooSmallForTheCopy() throws {
+        // A 1920-px frame: the student large on the left, a face about a third as wide (over the
+        // rule's 0.3) on the right, which the 640-px copy shows at under the tracker's 64 px.
+        let student = try GuidanceFrames.obama(scale: 1.0, x: 0, y: 150, width: 960, height: 1080)
+        let other = try GuidanceFrames.obama(scale: 0.36, x: 400, y: 300, width: 960, height: 1080)
+        let frame = RGBImage(width: 1920, height: 1080) { x, y in
+            let p = x < 960 ? student.rgb(x, y) : other.rgb(x - 960, y)
+            return [p.r, p.g, p.b]
+        }
+        let analyzer = FrameAnalyzer(detector: try FaceDetector())
+        let first = try analyzer.analyze(frame, time: 0)
+        #expect(first.faceCount == 1, "the copy shows only the student")
+        #expect(first.framing != .severalPeople)
+        #expect(try analyzer.lookForOthers(in: frame, measures: first) == 1)
+        let next = try analyzer.analyze(frame, time: 0.2)
+        #expect(next.faceCount == 2)
+        #expect(next.framing == .severalPeople)
+        #expect(GuidanceEngine().issues(in: next).contains(.framing(.severalPeople)))
+        let later = try analyzer.analyze(frame, time: 0.2 + analyzer.othersMemory + 0.1)
+        #expect(later.faceCount == 1, "looked for again at the next countdown")
+        // Alone, nobody is found.
+        let alone = RGBImage(width: 1920, height: 1080) { x, y in
+            let p = x < 960 ? student.rgb(x, y) : student.rgb(959, y)
+            return [p.r, p.g, p.b]
+        }
+        #expect(try analyzer.lookForOthers(in: alone, measures: try analyzer.analyze(alone, time: 10)) == 0)
+    }
+
     @Test("a face too small for the spec photo is told to come closer")
     func tooSmall() throws {
         // The spec allows up to 2 × enlargement; this face would need about 2.6 ×.
