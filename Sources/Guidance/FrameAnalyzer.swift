@@ -22,8 +22,14 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// Seconds the people `lookForOthers` found count for: the guidance asks them to leave,
     /// then looks again at the next countdown.
     public var othersMemory = 3.0
-    /// The last face and when, for the motion.
+    /// The face the motion is measured from and when, and the last speed measured.
     private var previous: (landmarks: FaceLandmarks, time: Double, scale: Double)?
+    private var lastMotion: Double?
+    /// The shortest time the motion is measured over, seconds. Frames that arrive closer
+    /// together (queued behind a slow step, such as the search for others when a countdown
+    /// begins) keep the last speed: a pixel of landmark jitter between a region search and a
+    /// whole-frame one over 5 ms reads as a fast movement and stopped countdowns.
+    public var motionInterval = 0.06
 
     /// - Parameter tracking: how the face is followed on the analysis copy. The smallest face
     ///   kept is 64 px, the boxes dlib gives its smallest finds (its window is 80 px): a face
@@ -40,6 +46,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
     public func reset() {
         tracker.reset()
         previous = nil
+        lastMotion = nil
         unseen = nil
     }
 
@@ -82,6 +89,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
         guard let main = try tracker.track(image) else {
             measures.framing = .noFace
             previous = nil
+            lastMotion = nil
             return measures
         }
         let landmarks = main.landmarks
@@ -100,10 +108,15 @@ public final class FrameAnalyzer: @unchecked Sendable {
             measures.faceCount += unseen.count
             measures.framing = .severalPeople
         }
+        if let previous, previous.scale == scale, time >= previous.time, time - previous.time < motionInterval {
+            measures.motion = lastMotion
+            return measures
+        }
         if let previous, time > previous.time, previous.scale == scale {
             let moved = zip(previous.landmarks.points, landmarks.points).map { $0.distance(to: $1) }
             measures.motion = moved.reduce(0, +) / Double(moved.count) / max(1, landmarks.interEyeDistance) / (time - previous.time)
         }
+        lastMotion = measures.motion
         previous = (landmarks, time, scale)
         return measures
     }

@@ -162,4 +162,18 @@ struct FrameAnalyzerTests {
         // 30 px of 640 in 0.1 s, about a third of the eye distance: several per second.
         #expect(try #require(moved.motion) > 1)
     }
+
+    @Test("frames queued closer together than the motion interval keep the last speed, so landmark jitter is not a movement")
+    func queuedFrames() throws {
+        let analyzer = FrameAnalyzer(detector: try FaceDetector())
+        let a = try GuidanceFrames.obama(scale: 0.62, x: 38, y: 40)
+        let nudged = try GuidanceFrames.obama(scale: 0.62, x: 40, y: 40)
+        _ = try analyzer.analyze(a, time: 0)
+        let still = try #require(try analyzer.analyze(a, time: 0.1).motion)
+        // 2 px over 4 ms would read as half the eye distance a second and more.
+        let queued = try analyzer.analyze(nudged, time: 0.104)
+        #expect(queued.motion == still)
+        let later = try #require(try analyzer.analyze(nudged, time: 0.2).motion)
+        #expect(later < GuidanceThresholds().motion.exit, "2 px over 0.1 s is still")
+    }
 }
