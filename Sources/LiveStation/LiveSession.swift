@@ -470,6 +470,9 @@ public struct LiveSession {
                 parts.append(f.pitch.map { String(format: "pitch %.0f", $0) } ?? "pitch -")
                 parts.append(String(format: "roll %.1f · eyes %.2f · mouth %.2f · light %+.2f stops · skin L* %.0f · sharp %.2f",
                                     f.roll, f.eyeOpening, f.mouthOpening, f.lightBalance, f.skinLightness, f.sharpness))
+                // The light around the head, against the plate's when the station has one.
+                parts.append((f.sceneLightness.map { String(format: "scene L* %.0f", $0) } ?? "scene -")
+                    + (m.backdropReference.map { String(format: " (backdrop %.0f)", $0) } ?? " (no backdrop: panel defaults)"))
                 parts.append(m.motion.map { String(format: "motion %.2f", $0) } ?? "motion -")
                 parts.append(m.framing?.rawValue ?? "crop ok")
             } else {

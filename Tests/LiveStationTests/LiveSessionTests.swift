@@ -185,6 +185,9 @@ struct LiveSessionTests {
         let empty = try #require(display.shown.first { $0.footer.contains("plate: none (no empty, still view yet)") })
         #expect(empty.footer.hasPrefix("no face · skipped"), "\(empty.footer)")
         #expect(!display.shown.contains { $0.footer.contains("no face") && $0.footer.contains("yaw") })
+        // With the plate, the face's exposure is judged against the backdrop it recorded.
+        #expect(display.shown.contains { $0.footer.contains("yaw") && $0.footer.contains("(backdrop ") && $0.footer.contains("plate: fits") },
+                "\(Set(display.shown.map(\.footer)))")
     }
 
     @Test(.enabled(if: stationFramesPresent, "\(stationFramesMissing)"))
@@ -211,6 +214,7 @@ struct LiveSessionTests {
         #expect(display.shown.contains { $0.footer.contains("plate: none (no empty, still view yet)") })
         let review = try #require(display.shown.first(where: Self.isReview))
         #expect(review.footer.contains("photo made without a plate (no plate)"), "\(review.footer)")
+        #expect(display.shown.contains { $0.footer.contains("yaw") && $0.footer.contains("(no backdrop: panel defaults)") })
     }
 
     @Test func qQuitsBeforeAnyFrame() throws {
