@@ -23,7 +23,7 @@ extension ComplianceChecker {
         let faces = try detector.detect(in: image)
         let face = try people.person(faces).mapError(StandardizeError.framing).get()
         // A plate of another size is refused by the standardiser below.
-        let station = atStation(plate: plate?.size == image.size ? plate : nil, landmarks: face.landmarks)
+        let station = atStation(plate: plate, frame: image.size, landmarks: face.landmarks)
         let sourcePart = Beside { station.sourceResults(image, faces: faces) }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
         let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) { _, _ in

@@ -46,13 +46,15 @@ public struct ComplianceChecker: Sendable {
         return out
     }
 
-    /// These checks at the station whose clean plate is `plate` (a frame of its empty backdrop,
-    /// in the same pixels as `landmarks`; `scale` maps them to the full frame), for the face at
-    /// `landmarks`: the one rule by which the live analysis, the capture, `kiosk standardize
-    /// --plate`, `kiosk check --plate` and the evaluations turn a plate into limits. Without a
-    /// plate, or when it shows no reference, these checks as they are.
-    public func atStation(plate: RGBImage?, landmarks: FaceLandmarks, scale: Double = 1) -> ComplianceChecker {
-        atStation(backdropReference: plate.flatMap { backdropReference($0, landmarks: landmarks, scale: scale) })
+    /// These checks at the station whose clean plate is `plate` (a frame of its empty backdrop)
+    /// for the face at `landmarks` in a picture of size `frame` (`scale` maps its pixels to the
+    /// full camera frame): the one rule by which the live analysis, the capture, `kiosk
+    /// standardize --plate`, `kiosk check --plate` and the evaluations turn a plate into limits.
+    /// Without a plate, with one of another size than the picture (not of this camera setting),
+    /// or when it shows no reference, these checks as they are.
+    public func atStation(plate: RGBImage?, frame: PixelSize, landmarks: FaceLandmarks, scale: Double = 1) -> ComplianceChecker {
+        guard let plate, plate.size == frame else { return self }
+        return atStation(backdropReference: backdropReference(plate, landmarks: landmarks, scale: scale))
     }
 
     var faceChecks: FaceChecks { FaceChecks(limits: limits) }

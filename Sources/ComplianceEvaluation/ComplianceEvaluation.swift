@@ -66,7 +66,7 @@ public struct ComplianceEvaluation: Sendable {
                     plates[name] = image
                     return image
                 }
-                let station = checker.atStation(plate: plate, landmarks: main.landmarks)
+                let station = checker.atStation(plate: plate, frame: frame.size, landmarks: main.landmarks)
                 (figures, results) = station.frameCheck(frame, landmarks: main.landmarks,
                                                         faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
             }

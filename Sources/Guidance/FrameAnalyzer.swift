@@ -95,7 +95,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let landmarks = main.landmarks
         measures.face = FaceObservation(box: main.box, landmarks: landmarks)
         measures.faceCount = 1 + main.others.count
-        let station = checker.atStation(plate: plate?.size == image.size ? plate : nil, landmarks: landmarks, scale: scale)
+        let station = checker.atStation(plate: plate, frame: image.size, landmarks: landmarks, scale: scale)
         measures.backdropReference = station.backdropReference
         let checked = station.frameCheck(image, landmarks: landmarks, faces: [FaceBox(rect: main.box, score: main.score)] + main.others,
                                          scale: scale)

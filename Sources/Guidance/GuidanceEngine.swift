@@ -161,6 +161,12 @@ public struct GuidanceOutput: Hashable, Sendable {
         hasher.combine(phase)
         hasher.combine(instruction)
     }
+
+    /// Whether the countdown began on the frame of `time` (the one this output answers): the
+    /// moment the station looks for others at full size and begins the person network's map.
+    public func countdownBegins(at time: Double) -> Bool {
+        if case let .countdown(start) = phase { start == time } else { false }
+    }
 }
 
 /// Chooses one instruction at a time from the measures and runs the countdown to the capture.

@@ -75,7 +75,7 @@ public struct GuidanceAgreement: Sendable {
             let output = engine.update(measures)
             if output.captureNow { return (true, nil, measures) }
             // As the station: the countdown's first frame is searched at full size for others.
-            if output.countdown != nil && last?.output.countdown == nil { try analyzer.lookForOthers(in: frame, measures: measures) }
+            if output.countdownBegins(at: measures.time) { try analyzer.lookForOthers(in: frame, measures: measures) }
             last = (output, measures)
         }
         return (false, last?.output.instruction?.english ?? "nothing", last?.measures)

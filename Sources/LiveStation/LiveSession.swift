@@ -234,11 +234,10 @@ public struct LiveSession {
         default: break
         }
         let output = engine.update(measures)
-        let countdownBegins = output.countdown != nil && lastOutput?.countdown == nil
         lastImage = small
         lastMeasures = measures
         lastOutput = output
-        if countdownBegins { self.countdownBegins(measures: measures, frame: frame) }
+        if output.countdownBegins(at: measures.time) { countdownBegins(measures: measures, frame: frame) }
         draw()
         if output.captureNow || (forceCapture && measures.face != nil) {
             forceCapture = false
@@ -247,14 +246,12 @@ public struct LiveSession {
         }
     }
 
-    /// From the countdown's first frame the student holds still: the person network's map of
-    /// that frame is made beside the live picture, so that the capture does not wait for the
-    /// network's pass (the capture runs the network itself when the student has moved since, or
-    /// when the map is not there).
-    /// The first frame of a countdown, decoded in full once: other people the analysis copy is
+    /// The first frame of a countdown, decoded in full once. Other people the analysis copy is
     /// too small to show are looked for on it (`FrameAnalyzer.lookForOthers`: the next frames
-    /// then stop the countdown and ask them to leave), and, when nobody else is there, the
-    /// person network's map is begun on it.
+    /// then stop the countdown and ask them to leave). When nobody else is there, the person
+    /// network's map of it is made beside the live picture while the student holds still, so
+    /// that the capture does not wait for the network's pass (the capture runs the network
+    /// itself when the student has moved since, or when the map is not there).
     private mutating func countdownBegins(measures: FrameMeasures, frame: Frame) {
         guard let face = measures.face, let image = try? frame.rgbImage() else { return }
         guard (try? analyzer.lookForOthers(in: image, measures: measures)) ?? 0 == 0 else { return }

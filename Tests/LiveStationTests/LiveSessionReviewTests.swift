@@ -98,7 +98,7 @@ struct LiveSessionReviewTests {
         #expect(try again.json() == photo.report)
         let person = try #require(ComplianceChecker().mainFace(try detector.detect(in: frame)))
         let plate = try ImageFile.read(stationFrames.appendingPathComponent("plate_fr_biden_e.jpg"))
-        let viaPlate = try ComplianceChecker().atStation(plate: plate, landmarks: person.landmarks)
+        let viaPlate = try ComplianceChecker().atStation(plate: plate, frame: frame.size, landmarks: person.landmarks)
             .check(photo: photo.jpeg, detector: detector, source: frame)
         #expect(try viaPlate.json() == photo.report)
         #expect(report[.exposure]?.verdict != .fail)

@@ -69,8 +69,8 @@ struct CheckCommand: ParsableCommand {
         do {
             let detector = try FaceDetector(models: station.faces.models)
             let sourceFaces = try frame.map { try detector.detect(in: $0) }
-            if let plateImage, let person = sourceFaces.flatMap(checker.mainFace) {
-                checker = checker.atStation(plate: plateImage, landmarks: person.landmarks)
+            if let frame, let plateImage, let person = sourceFaces.flatMap(checker.mainFace) {
+                checker = checker.atStation(plate: plateImage, frame: frame.size, landmarks: person.landmarks)
             }
             report = try checker.check(photo: bytes, detector: detector, source: frame, sourceFaces: sourceFaces)
         } catch let error as ComplianceError {
