@@ -149,7 +149,6 @@ struct DemoCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data("\(text)\n".utf8))
     }
 
-
     // MARK: The portraits
 
     /// Each test portrait (or given photo) standardised and checked, into the output folder.
