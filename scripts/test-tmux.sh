@@ -90,12 +90,19 @@ check_preview_and_guide() {
     rows=$(printf '%s\n' "$shot" | grep -c '[▀▄]')
     [ "$rows" -ge 15 ] || fail "$name: preview has $rows rows of half blocks, expected at least 15"
     # (capture-pane writes a colour only where it changes, so a row may carry none itself)
-    printf '%s\n' "$shot" | grep -q '\[[34]8;2;' || fail "$name: no 24-bit colours on the screen"
-    # The live picture follows the confirm screen: give the guide a few redraws to appear.
+    coloured() { printf '%s\n' "$shot" | grep -q '\[[34]8;2;'; }
+    guided() { printf '%s\n' "$shot" | grep '[▀▄]' | grep -q "$guide"; }
+    # The live picture follows the confirm screen: give it a few redraws. Both are waited for:
+    # once, under the whole CI run's load, a capture showed the half blocks without any 24-bit
+    # colour, and the same step passed when the script was run again.
     local tries=0
-    until printf '%s\n' "$shot" | grep '[▀▄]' | grep -q "$guide"; do
+    until coloured && guided; do
         tries=$((tries + 1))
-        [ $tries -le 6 ] || { fail "$name: guide frame colour $guide not on the preview"; printf '%s\n' "$shot" | tail -4; return; }
+        if [ $tries -gt 6 ]; then
+            coloured || fail "$name: no 24-bit colours on the screen"
+            guided || { fail "$name: guide frame colour $guide not on the preview"; printf '%s\n' "$shot" | tail -4; }
+            return
+        fi
         sleep 0.5
         shot=$(screen_with_colours)
     done
