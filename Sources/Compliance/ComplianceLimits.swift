@@ -87,10 +87,20 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     public var sceneDimming = Limit.atMost(warn: 0.2, fail: 0.34)
     /// The same upwards: how much more light the scene's reference may show than the empty
     /// backdrop did, in stops; `calibrated(backdropReference:)` turns it into `sceneBrightness`.
-    /// A white wall cannot show it (it clips), a grey or coloured one does (1 stop over
-    /// brightens one by 0.42–1.01 on the calibration half; frames not over-exposed by at most
-    /// 0.14, but for blond hair against a dark wall, 1.29, which the skin limit below keeps).
+    /// A white wall cannot show it (it clips: see `clippedBackdrop`), a grey or coloured one
+    /// does (1 stop over brightens one by 0.42–1.01 on the calibration half; frames not
+    /// over-exposed by at most 0.14, but for blond hair against a dark wall, 1.29, which the
+    /// skin limit below keeps).
     public var sceneBrightening = Limit.atMost(warn: 0.2, fail: 0.34)
+    /// The scene's reference from which a backdrop reads as clipped white. Where the
+    /// brightening above cannot show below L* 100 (a white or near-white backdrop), a
+    /// backdrop the station recorded below this level that now reads above it got brighter
+    /// all the same: the camera's shoulder hides how much, not that it did. Midway between
+    /// the highest reference of a frame that is not over-exposed (99.1: a white shirt before a
+    /// near-white wall; clean frames at most 98.5) and the lowest of a near-white wall half a
+    /// stop over that clips (99.6) on the calibration half. A backdrop recorded at or above it
+    /// was at the edge of clipping already, and then nothing shows a brighter light.
+    public var clippedBackdrop = 99.3
     /// Median L* of the face skin above which the face is too bright when the scene's
     /// reference is above `sceneBrightness` too: a dark skin over-exposed stays below
     /// `faceBrightness`, but the backdrop beside it brightened as well. Midway between the
@@ -161,13 +171,20 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// reference L*, `ComplianceChecker.backdropReference`) under its own light: the scene
     /// counts as dim (`sceneDarkness`) when its reference shows `sceneDimming` stops less
     /// light than that, and as bright (`sceneBrightness`) when it shows `sceneBrightening`
-    /// stops more. A station knows its backdrop, so a grey or coloured one is not taken for a
-    /// dim light; the defaults stand for the light panel of the standard station.
+    /// stops more, or, where that much more cannot show below L* 100, when a backdrop recorded
+    /// below `clippedBackdrop` reads above it. A station knows its backdrop, so a grey or
+    /// coloured one is not taken for a dim light; the defaults stand for the light panel of
+    /// the standard station.
     public func calibrated(backdropReference reference: Double) -> ComplianceLimits {
         var out = self
         func dimmed(_ stops: Double) -> Double { lightness(luminance: luminance(lightness: reference) * pow(2, -stops)) }
         out.sceneDarkness = .atLeast(warn: dimmed(sceneDimming.warn), fail: dimmed(sceneDimming.fail))
-        out.sceneBrightness = .atMost(warn: min(100, dimmed(-sceneBrightening.warn)), fail: min(100, dimmed(-sceneBrightening.fail)))
+        func brightened(_ stops: Double) -> Double {
+            let level = dimmed(-stops)
+            guard level >= clippedBackdrop else { return level }
+            return reference < clippedBackdrop ? clippedBackdrop : 100
+        }
+        out.sceneBrightness = .atMost(warn: brightened(sceneBrightening.warn), fail: brightened(sceneBrightening.fail))
         return out
     }
 }
@@ -185,7 +202,7 @@ extension ComplianceLimits {
             "roll": degrees, "yaw": degrees, "pitch": degrees,
             "eyeOpening": (0.0...1.0, "eye aspect ratio"), "mouthOpening": (0.0...1.0, "opening over mouth width"),
             "lightImbalance": stops, "faceDarkness": lightness, "dimSceneFaceDarkness": lightness,
-            "sceneDarkness": lightness, "sceneDimming": stops, "sceneBrightening": stops,
+            "sceneDarkness": lightness, "sceneDimming": stops, "sceneBrightening": stops, "clippedBackdrop": lightness,
             "brightSceneFaceBrightness": lightness, "sceneBrightness": lightness, "faceBrightness": lightness,
             "clippedShare": share, "hotSpotShare": share, "hotSpotMargin": lightness, "glareShare": share,
             "redEyeShare": share, "sharpness": (0.0...10.0, "gradient over contrast"),

@@ -48,7 +48,7 @@ struct ChecksCommand: ParsableCommand {
         let what = o.kind.map { "\($0) \(o.strength.map { String($0) } ?? "") \(o.label.rawValue): \(ComplianceEvaluation.fate(o).rawValue)" }
             ?? "clean: " + (ComplianceEvaluation.falseAlarms(o).isEmpty ? "ok" : "FAILED " + ComplianceEvaluation.falseAlarms(o).map(\.rawValue).joined(separator: ","))
         guard let f = o.figures else { return "\(o.name) \(what) (\(o.faceFound ? "face outside the frame" : "no face"))" }
-        return String(format: "%@ %@ | roll %.1f light %.2f exposure %.1f scene %.1f sharp %.3f steady %.3f red %.2f", o.name, what, f.roll,
+        return String(format: "%@ %@ | roll %.1f yaw %.1f light %.2f exposure %.1f scene %.1f sharp %.3f steady %.3f red %.2f", o.name, what, f.roll, f.yaw ?? .nan,
                       f.lightBalance, f.skinLightness, f.sceneLightness ?? .nan, f.sharpness, f.steadiness, f.redEyeShare)
     }
 }

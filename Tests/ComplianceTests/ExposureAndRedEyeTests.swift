@@ -67,6 +67,21 @@ struct ExposureRuleTests {
         #expect(FaceChecks().exposure(Self.figures(skin: skin, scene: 100)).bright == .pass)
     }
 
+    @Test func aNearWhiteBackdropThatClipsIsABrightenedScene() {
+        let limits = ComplianceLimits.standard
+        let white = 97.3
+        // A third of a stop more cannot show below L* 100 on this wall …
+        #expect(Self.lit(white, stops: limits.sceneBrightening.fail) >= 100)
+        let station = FaceChecks(limits: limits.calibrated(backdropReference: white))
+        let skin = limits.brightSceneFaceBrightness.fail + 1.5
+        #expect(station.exposure(Self.figures(skin: skin, scene: white)).bright == .pass)
+        // … but the wall clipping shows that the light rose.
+        #expect(station.exposure(Self.figures(skin: skin, scene: 100)).bright == .fail)
+        // A backdrop that read clipped already when it was recorded tells nothing.
+        let clipped = FaceChecks(limits: limits.calibrated(backdropReference: limits.clippedBackdrop + 0.1))
+        #expect(clipped.exposure(Self.figures(skin: skin, scene: 100)).bright == .pass)
+    }
+
     @Test func aBrightSkinIsTooBright() {
         let limits = ComplianceLimits.standard
         #expect(FaceChecks().exposure(Self.figures(skin: limits.faceBrightness.fail + 2, scene: 60)).bright == .fail)
