@@ -60,6 +60,22 @@ dlib::rectangle to_rect(const cvk_face_box &box) {
     return dlib::rectangle(box.x, box.y, box.x + box.width - 1, box.y + box.height - 1);
 }
 
+// Writes up to `capacity` of `dets` (HOG rect_detections or CNN mmod_rects), surest first,
+// and returns how many there are.
+template <typename Detection>
+int32_t write_boxes(std::vector<Detection> &dets, cvk_face_box *boxes, int32_t capacity) {
+    std::sort(dets.begin(), dets.end(),
+              [](const auto &a, const auto &b) { return a.detection_confidence > b.detection_confidence; });
+    const auto found = static_cast<int32_t>(dets.size());
+    for (int32_t i = 0; i < std::min(found, capacity); ++i) {
+        const auto &d = dets[static_cast<size_t>(i)];
+        boxes[i] = cvk_face_box{static_cast<int32_t>(d.rect.left()), static_cast<int32_t>(d.rect.top()),
+                                static_cast<int32_t>(d.rect.width()), static_cast<int32_t>(d.rect.height()),
+                                d.detection_confidence};
+    }
+    return found;
+}
+
 void require_file(const char *path, const char *what) {
     if (path == nullptr || !std::ifstream(path).good())
         throw std::runtime_error(std::string(what) + " not readable: " + (path ? path : "(no path)"));
@@ -92,6 +108,10 @@ struct cvk_shape_predictor {
 struct cvk_face_encoder {
     cvk_face_net::descriptor_net net;
     dlib::shape_predictor five_points;
+};
+
+struct cvk_cnn_face_detector {
+    cvk_face_net::detector_net net;
 };
 
 using cvk::guarded;
@@ -127,28 +147,52 @@ extern "C" int32_t cvk_face_detect(cvk_face_detector *detector, cvk_image image,
             det(larger, dets, adjust_threshold);
             for (auto &d : dets) d.rect = pyramid.rect_down(d.rect, static_cast<unsigned int>(upsample));
         });
-        std::sort(dets.begin(), dets.end(),
-                  [](const auto &a, const auto &b) { return a.detection_confidence > b.detection_confidence; });
-        found = static_cast<int32_t>(dets.size());
-        for (int32_t i = 0; i < std::min(found, capacity); ++i) {
-            const auto &r = dets[static_cast<size_t>(i)].rect;
-            boxes[i] = cvk_face_box{static_cast<int32_t>(r.left()), static_cast<int32_t>(r.top()),
-                                    static_cast<int32_t>(r.width()), static_cast<int32_t>(r.height()),
-                                    dets[static_cast<size_t>(i)].detection_confidence};
-        }
+        found = cvk_face::write_boxes(dets, boxes, capacity);
+    });
+    return status == 0 ? found : -1;
+}
+
+namespace cvk_face {
+
+// A new handle whose model `member` is read from the file at `path` (`what` names it in the
+// error), or NULL with the message in cvk_last_error().
+template <typename Handle, typename Model>
+Handle *load_model(const char *path, const char *what, Model Handle::*member) {
+    Handle *result = nullptr;
+    cvk::guarded([&] {
+        require_file(path, what);
+        auto loaded = std::make_unique<Handle>();
+        dlib::deserialize(path) >> (*loaded).*member;
+        result = loaded.release();
+    });
+    return result;
+}
+
+}  // namespace cvk_face
+
+extern "C" cvk_cnn_face_detector *cvk_cnn_face_detector_load(const char *path) {
+    return cvk_face::load_model(path, "CNN face detector model", &cvk_cnn_face_detector::net);
+}
+
+extern "C" void cvk_cnn_face_detector_free(cvk_cnn_face_detector *detector) { delete detector; }
+
+extern "C" int32_t cvk_cnn_face_detect(cvk_cnn_face_detector *detector, cvk_image rgb, cvk_face_box *boxes,
+                                       int32_t capacity) {
+    int32_t found = 0;
+    int status = guarded([&] {
+        if (rgb.type != CVK_U8C3) throw std::invalid_argument("the CNN face detector needs an RGB image");
+        if (rgb.data == nullptr || rgb.width <= 0 || rgb.height <= 0) throw std::invalid_argument("empty image");
+        // The network's input layer takes a dlib matrix; the crops it is meant for are small.
+        dlib::matrix<dlib::rgb_pixel> image;
+        dlib::assign_image(image, cvk_face::view<dlib::rgb_pixel>{&rgb});
+        auto dets = detector->net(image);
+        found = cvk_face::write_boxes(dets, boxes, capacity);
     });
     return status == 0 ? found : -1;
 }
 
 extern "C" cvk_shape_predictor *cvk_shape_predictor_load(const char *path) {
-    cvk_shape_predictor *result = nullptr;
-    guarded([&] {
-        cvk_face::require_file(path, "shape predictor model");
-        auto loaded = std::make_unique<cvk_shape_predictor>();
-        dlib::deserialize(path) >> loaded->model;
-        result = loaded.release();
-    });
-    return result;
+    return cvk_face::load_model(path, "shape predictor model", &cvk_shape_predictor::model);
 }
 
 extern "C" void cvk_shape_predictor_free(cvk_shape_predictor *predictor) { delete predictor; }

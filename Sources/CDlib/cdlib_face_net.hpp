@@ -33,4 +33,18 @@ using descriptor_net = dlib::loss_metric<dlib::fc_no_bias<
     128, dlib::avg_pool_everything<stage0<stage1<stage2<stage3<stage4<dlib::max_pool<
              3, 3, 2, 2, dlib::relu<dlib::affine<dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
 
+// The CNN face detector that mmod_human_face_detector.dat was trained as (dlib documents the
+// layout in dnn_mmod_face_detection_ex.cpp): three stride-2 5×5 convolutions bring the image
+// down 8 times, three 5×5 convolutions of 45 filters follow, and a 9×9 convolution scores
+// every position of an image pyramid (each level 5/6 of the one before).
+template <long N, typename Sub> using down_conv = dlib::con<N, 5, 5, 2, 2, Sub>;
+template <typename Sub>
+using downsampler = dlib::relu<dlib::affine<down_conv<
+    32, dlib::relu<dlib::affine<down_conv<32, dlib::relu<dlib::affine<down_conv<16, Sub>>>>>>>>>;
+template <typename Sub> using scorer_conv = dlib::relu<dlib::affine<dlib::con<45, 5, 5, 1, 1, Sub>>>;
+
+using detector_net = dlib::loss_mmod<dlib::con<
+    1, 9, 9, 1, 1,
+    scorer_conv<scorer_conv<scorer_conv<downsampler<dlib::input_rgb_image_pyramid<dlib::pyramid_down<6>>>>>>>>;
+
 }  // namespace cvk_face_net

@@ -24,10 +24,10 @@ extension ComplianceChecker {
         let face = try people.person(faces).mapError(StandardizeError.framing).get()
         // A plate of another size is refused by the standardiser below.
         let station = atStation(plate: plate, frame: image.size, landmarks: face.landmarks)
-        let sourcePart = Beside { station.sourceResults(image, faces: faces) }
+        let sourcePart = Beside { Result { () throws(FaceError) in try station.sourceResults(image, faces: faces, detector: detector) } }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
-        let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) { _, _ in
-            sourcePart.value
+        let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) {
+            _, _ throws(FaceError) in try sourcePart.value.get()
         }
         return (photo, report)
     }

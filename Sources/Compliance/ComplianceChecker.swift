@@ -134,8 +134,8 @@ public struct ComplianceChecker: Sendable {
     /// so the report is the same).
     public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil,
                       sourceFaces: [DetectedFace]? = nil) throws(ComplianceError) -> ComplianceReport {
-        try check(photo: jpeg, detector: detector, source: source, sourceFaces: sourceFaces) { source, faces in
-            sourceResults(source, faces: faces)
+        try check(photo: jpeg, detector: detector, source: source, sourceFaces: sourceFaces) { source, faces throws(FaceError) in
+            try sourceResults(source, faces: faces, detector: detector)
         }
     }
 
@@ -143,7 +143,7 @@ public struct ComplianceChecker: Sendable {
     /// need only the frame and its faces) from `sourcePart`, so that a caller holding the frame
     /// before the photo exists can have them made beside the standardisation.
     func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage?, sourceFaces: [DetectedFace]?,
-               sourcePart: (RGBImage, [DetectedFace]) -> [CheckResult]) throws(ComplianceError) -> ComplianceReport {
+               sourcePart: (RGBImage, [DetectedFace]) throws(FaceError) -> [CheckResult]) throws(ComplianceError) -> ComplianceReport {
         let photo: RGBImage
         var results: [CheckResult]
         do {
@@ -161,7 +161,9 @@ public struct ComplianceChecker: Sendable {
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
         let main = mainFace(faces)
-        results.append(sceneChecks.oneFace(faces.map(\.faceBox), main: main?.box))
+        do {
+            results.append(sceneChecks.oneFace(try detector.people(in: photo, rule: people, main: main?.box), main: main?.box))
+        } catch { throw .face(error) }
         var found: [DetectedFace]?
         if let source {
             if let sourceFaces {
@@ -185,7 +187,7 @@ public struct ComplianceChecker: Sendable {
         // People and framing count from the source when there is one: the crop may have
         // cut a second person away.
         guard let source, let found else { return report }
-        return report.merging(sourcePart(source, found))
+        do { return report.merging(try sourcePart(source, found)) } catch { throw .face(error) }
     }
 
     private func photoResults(_ photo: RGBImage, landmarks: FaceLandmarks, sceneLightness: Double?) -> [CheckResult] {
@@ -197,14 +199,16 @@ public struct ComplianceChecker: Sendable {
     }
 
     /// The results only the camera frame can give (people, framing, backdrop): they count from
-    /// the source, where the photo's crop has not cut anyone away.
-    func sourceResults(_ source: RGBImage, faces: [DetectedFace]) -> [CheckResult] {
+    /// the source, where the photo's crop has not cut anyone away. `faces` are the detector's
+    /// faces on it; the people are counted by `detector.people(in:rule:main:)`.
+    func sourceResults(_ source: RGBImage, faces: [DetectedFace], detector: FaceDetector) throws(FaceError) -> [CheckResult] {
         guard let main = mainFace(faces) else {
             return [CheckResult(id: .framing, clause: "face size and position allow the crop", value: nil, unit: "",
                                 limit: "", verdict: .fail, hint: Hint(FramingProblem.noFace.chinese, FramingProblem.noFace.english),
                                 detail: "no face in the source frame")]
         }
-        return [sceneChecks.oneFace(faces.map(\.faceBox), main: main.box)] + sourceResults(source, landmarks: main.landmarks)
+        return [sceneChecks.oneFace(try detector.people(in: source, rule: people, main: main.box), main: main.box)]
+            + sourceResults(source, landmarks: main.landmarks)
     }
 
     private func sourceResults(_ source: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {

@@ -148,6 +148,12 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// dlib's detection score a face needs to count: real faces score 0.5 and more, the
     /// marginal finds just above dlib's threshold (0) are badges, patterns and folds.
     public var minimumFaceScore = 0.3
+    /// The lowest dlib detection score at which a face that would count as another person
+    /// is shown to dlib's CNN face detector, and counts when it confirms it (`PeopleRule`):
+    /// below the scores of the half-hidden faces behind a shoulder in the shared frames
+    /// (-0.14 and -0.09, which dlib's own threshold of 0 misses), above the false faces it
+    /// finds on the person's own chin and collar (-0.82).
+    public var marginalFaceScore = -0.4
     /// Backdrop spread in the source frame: L* range (5th to 95th percentile) of backdrop
     /// cells. Warn only by default (L* never exceeds 100): the backdrop is replaced, a busy one
     /// only risks the cut.
@@ -211,7 +217,7 @@ extension ComplianceLimits {
             "clothingDistance": (0.0...260.0, "colour distance (ΔE)"), "clothingBlueShare": share,
             "otherFaceMinimumRatio": share,
             // dlib's HOG scores lie in about -1…3; real faces score 0.5 and more.
-            "minimumFaceScore": (-1.0...3.0, "detection score"),
+            "minimumFaceScore": (-1.0...3.0, "detection score"), "marginalFaceScore": (-1.0...3.0, "detection score"),
             "backdropSpread": lightness, "backdropShadow": stops, "busyBackdrop": lightness, "strayShare": share,
         ]
     }()

@@ -18,7 +18,8 @@ public struct SceneChecks: Sendable {
     /// The rule for who is the person and which other faces count (`PeopleRule`), with
     /// these limits' numbers.
     public var people: PeopleRule {
-        PeopleRule(minimumScore: limits.minimumFaceScore, otherFaceRatio: limits.otherFaceMinimumRatio)
+        PeopleRule(minimumScore: limits.minimumFaceScore, otherFaceRatio: limits.otherFaceMinimumRatio,
+                   marginalScore: limits.marginalFaceScore)
     }
 
     /// Exactly one person in view, counted by `people` around the person's face `main` (nil:

@@ -68,7 +68,7 @@ public struct ComplianceEvaluation: Sendable {
                 }
                 let station = checker.atStation(plate: plate, frame: frame.size, landmarks: main.landmarks)
                 (figures, results) = station.frameCheck(frame, landmarks: main.landmarks,
-                                                        faces: faces.map { FaceBox(rect: $0.box, score: $0.score) })
+                                                        faces: try detector.people(in: frame, rule: checker.people, main: main.box))
             }
             let outcome = Outcome(name: c.name, split: c.split, source: c.source, kind: c.kind, strength: c.strength,
                                   label: c.label, faceFound: !results.isEmpty, figures: figures, results: results,

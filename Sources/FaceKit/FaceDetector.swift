@@ -66,10 +66,15 @@ public struct DetectedFace: Sendable, Hashable, Codable {
 public struct FaceBox: Sendable, Hashable, Codable {
     public var rect: PixelRect
     public var score: Double
+    /// Whether dlib's CNN face detector, asked about this box, saw a face there too (false:
+    /// not asked, or it did not): what makes a face the HOG detector is unsure of count
+    /// (`PeopleRule`).
+    public var confirmed: Bool
 
-    public init(rect: PixelRect, score: Double) {
+    public init(rect: PixelRect, score: Double, confirmed: Bool = false) {
         self.rect = rect
         self.score = score
+        self.confirmed = confirmed
     }
 }
 
@@ -108,6 +113,10 @@ public final class FaceDetector: @unchecked Sendable {
     private let detector: OpaquePointer
     private let predictor: OpaquePointer
     private let lock = NSLock()
+    /// The second opinion on faces the search is unsure of, loaded when first asked.
+    private let cnnModels: FaceModels
+    private var cnn: CNNFaceDetector?
+    private let cnnLock = NSLock()
 
     /// Loads the 68-point model from `models`; throws `FaceError.missingModel` if absent.
     public init(models: FaceModels = .standard, options: FaceDetectionOptions = .init()) throws(FaceError) {
@@ -126,6 +135,17 @@ public final class FaceDetector: @unchecked Sendable {
         self.detector = detector
         self.predictor = predictor
         self.options = options
+        cnnModels = models
+    }
+
+    /// The CNN face detector of the models this detector was made with, loaded on first use.
+    func secondOpinion() throws(FaceError) -> CNNFaceDetector {
+        cnnLock.lock()
+        defer { cnnLock.unlock() }
+        if let cnn { return cnn }
+        let loaded = try CNNFaceDetector(models: cnnModels)
+        cnn = loaded
+        return loaded
     }
 
     deinit {

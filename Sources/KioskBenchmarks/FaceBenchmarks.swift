@@ -17,7 +17,7 @@ import ImageKit
 /// 1280×720; the tracked path replays a 90-frame pan-and-zoom over the same photo.
 public struct FaceBenchmarks: BenchmarkSuite {
     public var name: String { "faces" }
-    public var summary: String { "dlib face detection, landmarks, descriptor, tracked frames; ratio to plain C++" }
+    public var summary: String { "dlib face detection, landmarks, descriptor, CNN second opinion, tracked frames; ratio to plain C++" }
 
     public init() {}
 
@@ -72,6 +72,15 @@ public struct FaceBenchmarks: BenchmarkSuite {
             blackHole(FaceMeasures(landmarks: landmarks, imageSize: rgb640.size))
         }
         try record("detect + landmarks 640x480, untracked") { blackHole(try detector.detect(in: rgb640)) }
+        // The second opinion on one face the HOG search is unsure of (a crop twice its width,
+        // the face at 80 px), and the people search of a 1280×720 frame with nobody to ask.
+        let cnn = try CNNFaceDetector(models: models)
+        let iterationsCNN = max(4, context.iterations / 4)
+        try record("CNN second opinion on one face", iterations: iterationsCNN) { blackHole(try cnn.confirms(box, in: rgb640)) }
+        let rgb1280 = Self.frame(photo, PixelSize(width: 1280, height: 720))
+        try record("people search 1280x720 (down to the marginal score)") {
+            blackHole(try detector.people(in: rgb1280, rule: PeopleRule()))
+        }
         results.append(try Self.trackedPath(photo, detector, context, suite: name))
         references.forEach { $0.1.finish() }
         return results

@@ -206,13 +206,14 @@ public struct StationConfiguration: Codable, Sendable, Hashable {
     }
 
     /// A face model that is not there: the 68-point model always (every face check needs it),
-    /// the identity models when the file names other paths than the defaults (without the
-    /// file they are optional, as `kiosk doctor` says).
+    /// the identity models and the CNN face detector when the file names other paths than the
+    /// defaults (`kiosk doctor` checks the defaults).
     private func missingModel() -> InvalidSetting? {
         let standard = FaceModels.standard
         let models = [("landmarks68", faces.models.landmarks68, true),
                       ("landmarks5", faces.models.landmarks5, faces.models.landmarks5 != standard.landmarks5),
-                      ("descriptor", faces.models.descriptor, faces.models.descriptor != standard.descriptor)]
+                      ("descriptor", faces.models.descriptor, faces.models.descriptor != standard.descriptor),
+                      ("cnnDetector", faces.models.cnnDetector, faces.models.cnnDetector != standard.cnnDetector)]
         for (key, url, required) in models where required {
             guard url.isFileURL || url.scheme == nil else {
                 return InvalidSetting(keyPath: "faces.models.\(key)", reason: "is \(url); it must be the path of a file")

@@ -7,24 +7,34 @@ public enum FaceModelCheck {
     public static func run(_ settings: StationConfiguration) -> [Finding] {
         let models = settings.faces.models
         var findings: [Finding] = []
-        do {
-            _ = try FaceDetector(models: models, options: settings.faces.detection)
-            findings.append(.ok("face-landmarks", "face landmark model \(models.landmarks68.path): loads"))
-        } catch {
-            findings.append(Finding(id: "face-landmarks", level: .failure,
-                                    what: "face landmark model \(models.landmarks68.path): does not load",
-                                    fix: fix(error, key: "faces.models.landmarks68", package: "`sudo apt-get install libdlib-data`")))
+        /// One model file loaded as the station loads it: `loaded` names it when it loads,
+        /// `failed` says what the station then cannot do.
+        func check(_ id: String, level: Finding.Level, key: String, package: String, loaded: String, failed: String,
+                   _ load: () throws(FaceError) -> Void) {
+            do {
+                try load()
+                findings.append(.ok(id, loaded))
+            } catch {
+                findings.append(Finding(id: id, level: level, what: failed, fix: fix(error, key: key, package: package)))
+            }
         }
-        do {
+        let fetched = "scripts/fetch-test-data.sh and scripts/setup.sh"
+        check("face-landmarks", level: .failure, key: "faces.models.landmarks68", package: "`sudo apt-get install libdlib-data`",
+              loaded: "face landmark model \(models.landmarks68.path): loads",
+              failed: "face landmark model \(models.landmarks68.path): does not load") { () throws(FaceError) in
+            _ = try FaceDetector(models: models, options: settings.faces.detection)
+        }
+        check("face-identity", level: .warning, key: "faces.models.descriptor", package: fetched,
+              loaded: "face identity models \(models.descriptor.lastPathComponent), \(models.landmarks5.lastPathComponent): load",
+              failed: "face identity models (\(models.descriptor.path)): do not load; "
+                  + "the station cannot compare a face with the enrollment photo") { () throws(FaceError) in
             _ = try FaceEncoder(models: models)
-            findings.append(.ok("face-identity", "face identity models \(models.descriptor.lastPathComponent), "
-                + "\(models.landmarks5.lastPathComponent): load"))
-        } catch {
-            findings.append(Finding(id: "face-identity", level: .warning,
-                                    what: "face identity models (\(models.descriptor.path)): do not load; "
-                                        + "the station cannot compare a face with the enrollment photo",
-                                    fix: fix(error, key: "faces.models.descriptor",
-                                             package: "scripts/fetch-test-data.sh and scripts/setup.sh")))
+        }
+        check("face-second-opinion", level: .failure, key: "faces.models.cnnDetector", package: fetched,
+              loaded: "CNN face detector \(models.cnnDetector.lastPathComponent): loads",
+              failed: "CNN face detector (\(models.cnnDetector.path)): does not load; the checks cannot confirm a "
+                  + "second face half hidden in view, and stop with an error when one is") { () throws(FaceError) in
+            _ = try CNNFaceDetector(models: models)
         }
         let network = settings.segmentation.personNetwork
         if network.isEmpty {

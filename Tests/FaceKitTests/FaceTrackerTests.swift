@@ -47,7 +47,7 @@ struct FaceTrackerTests {
 }
 
 struct PeopleRuleTests {
-    private let rule = PeopleRule(minimumScore: 0.3, otherFaceRatio: 0.3)
+    private let rule = PeopleRule(minimumScore: 0.3, otherFaceRatio: 0.3, marginalScore: -0.4)
 
     private func face(_ x: Int, width: Int, score: Double) -> FaceBox {
         FaceBox(rect: PixelRect(x: x, y: 100, width: width, height: width), score: score)
@@ -68,6 +68,18 @@ struct PeopleRuleTests {
         #expect(rule.people(faces).main == 1)
         #expect(rule.people([]).main == nil)
         #expect(rule.count([], main: nil) == 0)
+    }
+
+    @Test func anUnsureFaceCountsOnlyWhenTheCNNConfirmsIt() {
+        var faces = [face(200, width: 200, score: 0.9), face(500, width: 120, score: -0.1), face(800, width: 120, score: -0.6)]
+        // Above the marginal score, large enough: asked about, and not counted before an answer …
+        #expect(rule.unsure(faces, main: faces[0].rect) == [1])
+        #expect(rule.others(faces, main: faces[0].rect).isEmpty)
+        // … counted once confirmed; below the marginal score a confirmation does not count.
+        faces[1].confirmed = true
+        faces[2].confirmed = true
+        #expect(rule.others(faces, main: faces[0].rect) == [1])
+        #expect(rule.unsure(faces, main: faces[0].rect).isEmpty)
     }
 
     @Test func thePersonsOwnDetectionIsNotCountedAgainWhenTheMainFaceIsGivenByItsLandmarks() {

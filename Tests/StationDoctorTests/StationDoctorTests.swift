@@ -193,7 +193,8 @@ import Testing
         #expect(wrong.map(\.id) == ["camera"], "\(findings.map(\.text).joined(separator: "\n"))")
         #expect(wrong.first?.level == .failure)
         #expect(wrong.first?.fix?.contains("kiosk install udev") == true)
-        #expect(Set(findings.map(\.id)) == ["settings", "camera", "face-landmarks", "face-identity", "person-network", "store-folder",
+        #expect(Set(findings.map(\.id)) == ["settings", "camera", "face-landmarks", "face-second-opinion", "face-identity",
+                                            "person-network", "store-folder",
                                             "database", "clock", "server", "credentials-file", "credentials", "outbox"])
     }
 }
