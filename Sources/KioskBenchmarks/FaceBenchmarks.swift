@@ -78,7 +78,7 @@ public struct FaceBenchmarks: BenchmarkSuite {
         let iterationsCNN = max(4, context.iterations / 4)
         try record("CNN second opinion on one face", iterations: iterationsCNN) { blackHole(try cnn.confirms(box, in: rgb640)) }
         let rgb1280 = Self.frame(photo, PixelSize(width: 1280, height: 720))
-        try record("people search 1280x720 (down to the marginal score)") {
+        try record("people search 1280x720, none to confirm") {
             blackHole(try detector.people(in: rgb1280, rule: PeopleRule()))
         }
         results.append(try Self.trackedPath(photo, detector, context, suite: name))
