@@ -174,12 +174,14 @@ public struct ComplianceChecker: Sendable {
         }
         if let main {
             // The exposure's reference is the scene the face was lit in: the source frame's,
-            // over what the photo shows of it; a finished photo alone has the spec's
-            // background colour around the head, which says the scene was right.
-            let scene = found.flatMap(mainFace).map { person in
+            // over what the photo shows of it. A finished photo alone has the spec's background
+            // colour around the head, which says nothing of the light (the light blue reads
+            // L* 76, a dim scene by the panel's limit, and failed every darker skin), so
+            // without the frame only the skin's own limits judge.
+            let scene = found.flatMap(mainFace).flatMap { person in
                 let view = photoView(source!, landmarks: person.landmarks)
                 return sceneChecks.sceneLightness(view.image, landmarks: view.landmarks)
-            } ?? sceneChecks.sceneLightness(photo, landmarks: main.landmarks)
+            }
             results += photoResults(photo, landmarks: main.landmarks, sceneLightness: scene)
         }
         let report = ComplianceReport(spec: spec.name, results: results + PhotoChecks.notChecked,

@@ -50,6 +50,20 @@ struct RealPhotoTests {
         #expect(report.verdict == .fail)
     }
 
+    /// Without its camera frame a photo's background is the spec's colour, not the scene the
+    /// face was lit in (the light blue reads as a dim scene by the panel's limit): the exposure
+    /// is then judged by the skin's own limits, so a darker skin in good light passes, and the
+    /// frame, when given, still judges the scene.
+    @Test func aFinishedPhotoAloneJudgesTheExposureByTheSkinAlone() throws {
+        let (photo, source, _) = try Self.standardized("biden.jpg")
+        let alone = try ComplianceChecker().check(photo: photo.jpeg, detector: FaceDetector())
+        let skin = try #require(alone[.exposure]?.value)
+        #expect(skin < ComplianceLimits.standard.dimSceneFaceDarkness.fail, "a skin the dim-scene limit would fail")
+        #expect(alone[.exposure]?.verdict == .pass)
+        let withFrame = try ComplianceChecker().check(photo: photo.jpeg, detector: FaceDetector(), source: source)
+        #expect(withFrame[.exposure]?.value == skin)
+    }
+
     /// A light falling off towards the image's left darkens the person's right cheek; the
     /// check names that side, and the opposite for the mirror image.
     @Test func unevenLightNamesTheDarkSide() throws {
