@@ -57,18 +57,20 @@ public struct ComplianceEvaluation: Sendable {
         var plates: [String: RGBImage] = [:]
         return try set.cases.map { c in
             let frame = try ImageFile.read(set.url(c))
-            let faces = try detector.detect(in: frame)
+            // One search gives the person and the people in view (the capture searches twice,
+            // at the detector's threshold and down to the marginal score, to the same effect).
+            let faces = try detector.people(in: frame, rule: checker.people)
             var figures: FaceFigures?
             var results: [CheckResult] = []
-            if let main = checker.mainFace(faces) {
+            if let index = checker.people.people(faces).main, faces[index].score >= detector.options.thresholdAdjustment {
+                let landmarks = try detector.landmarks(in: frame, box: faces[index].rect)
                 let plate = try c.plate.map { name in
                     let image = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
                     plates[name] = image
                     return image
                 }
-                let station = checker.atStation(plate: plate, frame: frame.size, landmarks: main.landmarks)
-                (figures, results) = station.frameCheck(frame, landmarks: main.landmarks,
-                                                        faces: try detector.people(in: frame, rule: checker.people, main: main.box))
+                let station = checker.atStation(plate: plate, frame: frame.size, landmarks: landmarks)
+                (figures, results) = station.frameCheck(frame, landmarks: landmarks, faces: faces)
             }
             let outcome = Outcome(name: c.name, split: c.split, source: c.source, kind: c.kind, strength: c.strength,
                                   label: c.label, faceFound: !results.isEmpty, figures: figures, results: results,
