@@ -161,9 +161,6 @@ public struct ComplianceChecker: Sendable {
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
         let main = mainFace(faces)
-        do {
-            results.append(sceneChecks.oneFace(try detector.people(in: photo, rule: people, main: main?.box), main: main?.box))
-        } catch { throw .face(error) }
         var found: [DetectedFace]?
         if let source {
             if let sourceFaces {
@@ -172,13 +169,21 @@ public struct ComplianceChecker: Sendable {
                 do { found = try detector.detect(in: source) } catch { throw .face(error) }
             }
         }
+        let person = found.flatMap(mainFace)
+        // When the source shows the person, its people count replaces the photo's (below), so
+        // the photo is searched for people only without one.
+        if person == nil {
+            do {
+                results.append(sceneChecks.oneFace(try detector.people(in: photo, rule: people, main: main?.box), main: main?.box))
+            } catch { throw .face(error) }
+        }
         if let main {
             // The exposure's reference is the scene the face was lit in: the source frame's,
             // over what the photo shows of it. A finished photo alone has the spec's background
             // colour around the head, which says nothing of the light (the light blue reads
             // L* 76, a dim scene by the panel's limit, and failed every darker skin), so
             // without the frame only the skin's own limits judge.
-            let scene = found.flatMap(mainFace).flatMap { person in
+            let scene = person.flatMap { person in
                 let view = photoView(source!, landmarks: person.landmarks)
                 return sceneChecks.sceneLightness(view.image, landmarks: view.landmarks)
             }
