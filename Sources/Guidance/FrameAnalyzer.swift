@@ -52,19 +52,32 @@ public final class FrameAnalyzer: @unchecked Sendable {
 
     /// Looks for other people on `frame`, the full-resolution frame whose analysis gave
     /// `measures`, and makes the next `othersMemory` seconds of measures say several people
-    /// when there are. The analysis copy shows no face under the tracker's 64 px, while the one
-    /// rule counts every face from 0.3 of the person's width (`PeopleRule`): a second face half
-    /// as wide as the student's, behind a shoulder, is found at the capture only. A detection
-    /// on the full frame is too slow for every frame, so the guidance calls this once, when the
-    /// countdown begins, with the detector's settings the capture uses. Returns how many
-    /// others it found.
+    /// when there are (`othersInView`, then `noteOthers`). Returns how many others it found.
     @discardableResult
     public func lookForOthers(in frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
+        let others = try othersInView(frame, measures: measures)
+        noteOthers(others, seenAt: measures.time)
+        return others
+    }
+
+    /// How many other people `frame`, the full-resolution frame whose analysis gave
+    /// `measures`, shows. The analysis copy shows no face under the tracker's 64 px, while the
+    /// one rule counts every face from 0.3 of the person's width (`PeopleRule`): a second face
+    /// half as wide as the student's, behind a shoulder, is found on the full frame only. A
+    /// search of the full frame is too slow for every frame (and dlib's CNN may be asked about
+    /// a half-hidden face), so the guidance makes it once, when the countdown begins, with the
+    /// detector's settings the capture uses. It changes nothing in the analyzer, so it may run
+    /// on another thread while the next frames are analysed; `noteOthers` then gives its answer.
+    public func othersInView(_ frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
         guard let face = measures.face else { return 0 }
         let main = face.box.scaled(by: measures.analysisScale)
-        let others = checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
-        unseen = others > 0 ? (others, measures.time + othersMemory) : nil
-        return others
+        return checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
+    }
+
+    /// Makes the measures up to `othersMemory` seconds after `time` say several people when
+    /// `count` (what `othersInView` found on the frame of `time`) is more than none.
+    public func noteOthers(_ count: Int, seenAt time: Double) {
+        unseen = count > 0 ? (count, time + othersMemory) : nil
     }
 
     /// The measures of `frame` (full resolution) taken at `time` seconds.

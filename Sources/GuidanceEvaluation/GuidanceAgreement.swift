@@ -75,6 +75,8 @@ public struct GuidanceAgreement: Sendable {
             let output = engine.update(measures)
             if output.captureNow { return (true, nil, measures) }
             // As the station: the countdown's first frame is searched at full size for others.
+            // The station has the answer a few frames later (the search runs beside the live
+            // picture); the countdown lasts longer than the search, so the capture is the same.
             if output.countdownBegins(at: measures.time) { try analyzer.lookForOthers(in: frame, measures: measures) }
             last = (output, measures)
         }

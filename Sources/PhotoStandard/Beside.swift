@@ -22,4 +22,12 @@ public final class Beside<Value: Sendable>: @unchecked Sendable {
         defer { done.signal() }
         return result!
     }
+
+    /// The value if it is computed already, nil while the work still runs: a loop that must
+    /// not stop (the live picture) asks again at its next turn.
+    public var ready: Value? {
+        guard done.wait(timeout: .now()) == .success else { return nil }
+        defer { done.signal() }
+        return result
+    }
 }

@@ -217,6 +217,29 @@ struct LiveSessionTests {
         #expect(display.shown.contains { $0.footer.contains("yaw") && $0.footer.contains("(no backdrop: panel defaults)") })
     }
 
+    @Test(.enabled(if: stationFramesPresent, "\(stationFramesMissing)"))
+    func aSecondPersonTooSmallForTheCopyStopsEveryCountdownAndNoPhotoIsTaken() throws {
+        // Obama with a half-hidden face behind his shoulder: the analysis copy does not show it,
+        // the search of the full frame begun with each countdown (on another thread) does. The
+        // empty backdrop first, for the plate that judges the exposure as at a station.
+        let folder = try replayFolder("second-behind", [("plate_fr_obama3_a.jpg", 40), ("fr_obama3__secondbehind1.jpg", 300)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+        let display = RecordingDisplay()
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        let outcome = try session.takePhoto(captureSeconds: 12, reviewSeconds: 5)
+
+        // Plain Booleans: the screens are too many to print when an expectation fails.
+        let counted = display.shown.contains { $0.countdown != nil }
+        let askedToLeave = display.shown.contains { $0.headline.contains("多人") }
+        let reviewed = display.shown.contains(where: Self.isReview)
+        guard case .timedOut = outcome else { Issue.record("\(outcome)"); return }
+        #expect(counted, "the guidance began a countdown: \(Set(display.headlines))")
+        #expect(askedToLeave, "\(Set(display.headlines))")
+        #expect(!reviewed && session.lastCapture == nil, "no photo is taken")
+    }
+
     @Test func qQuitsBeforeAnyFrame() throws {
         let camera = try SourceSpec(parsing: "pattern:320x240@30").open()
         defer { camera.stop() }
