@@ -1,3 +1,4 @@
+import Foundation
 import CDlib
 import CVision
 import ImageKit
@@ -20,7 +21,13 @@ extension PixelBuffer where Format: DlibReadable {
 }
 
 /// The message of the last failed CVision call on this thread.
-func lastNativeError() -> String { String(cString: cvk_last_error()) }
+/// dlib's message for the last failure on this thread, on one line: its messages span several
+/// lines ("…from the file 'x'.\nERROR: Error deserializing…"), which broke the one-line reports
+/// of `kiosk doctor` and the logs.
+func lastNativeError() -> String {
+    String(cString: cvk_last_error()).split(whereSeparator: \.isNewline)
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+}
 
 extension cvk_face_box {
     init(_ rect: PixelRect) {

@@ -57,4 +57,19 @@ struct SecondOpinionTests {
             return file == models.cnnDetector && remedy.contains("fetch-test-data")
         }
     }
+
+    @Test func aDamagedModelIsNamedWithDlibsReasonOnOneLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-cnn-\(getpid()).dat")
+        try Data("not a network".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var models = FaceModels.standard
+        models.cnnDetector = file
+        #expect {
+            _ = try CNNFaceDetector(models: models)
+        } throws: { error in
+            // dlib's own message runs over two lines; the doctor and the logs print one.
+            guard case let .library(operation, message)? = error as? FaceError else { return false }
+            return operation.contains(file.path) && message.contains("deserializing") && !message.contains("\n")
+        }
+    }
 }
