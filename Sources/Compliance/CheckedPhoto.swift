@@ -20,13 +20,13 @@ extension ComplianceChecker {
     /// photo can be made, and `ComplianceError` or the detector's error when the models fail.
     public func standardizeAndCheck(_ image: RGBImage, plate: RGBImage? = nil, detector: FaceDetector,
                                     standardizer: Standardizer) throws -> (photo: StandardPhoto, report: ComplianceReport) {
-        let faces = try detector.detect(in: image)
-        let face = try people.person(faces).mapError(StandardizeError.framing).get()
+        let scan = try detector.scan(image, rule: people)
+        let face = try people.person(scan.sure).mapError(StandardizeError.framing).get()
         // A plate of another size is refused by the standardiser below.
         let station = atStation(plate: plate, frame: image.size, landmarks: face.landmarks)
-        let sourcePart = Beside { Result { () throws(FaceError) in try station.sourceResults(image, faces: faces, detector: detector) } }
+        let sourcePart = Beside { Result { () throws(FaceError) in try station.sourceResults(image, scan: scan, detector: detector) } }
         let photo = try standardizer.standardize(image, landmarks: face.landmarks, plate: plate)
-        let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceFaces: faces) {
+        let report = try station.check(photo: photo.jpeg, detector: detector, source: image, sourceScan: scan) {
             _, _ throws(FaceError) in try sourcePart.value.get()
         }
         return (photo, report)

@@ -129,21 +129,21 @@ public struct ComplianceChecker: Sendable {
 
     /// Every check on a finished photo (`jpeg`, as it will be uploaded) and, when given, the
     /// camera frame it was cut from: the one report of `kiosk check`, `kiosk standardize` and
-    /// the live station's review. `sourceFaces`, when the caller has already run
-    /// `detector.detect(in: source)`, saves running it again (detection is deterministic,
-    /// so the report is the same).
+    /// the live station's review. `sourceScan`, when the caller has already run
+    /// `detector.scan(source, rule: people)`, saves running it again (the search is
+    /// deterministic, so the report is the same).
     public func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage? = nil,
-                      sourceFaces: [DetectedFace]? = nil) throws(ComplianceError) -> ComplianceReport {
-        try check(photo: jpeg, detector: detector, source: source, sourceFaces: sourceFaces) { source, faces throws(FaceError) in
-            try sourceResults(source, faces: faces, detector: detector)
+                      sourceScan: FaceScan? = nil) throws(ComplianceError) -> ComplianceReport {
+        try check(photo: jpeg, detector: detector, source: source, sourceScan: sourceScan) { source, scan throws(FaceError) in
+            try sourceResults(source, scan: scan, detector: detector)
         }
     }
 
-    /// `check(photo:…)` with the source frame's own results (`sourceResults(_:faces:)`, which
-    /// need only the frame and its faces) from `sourcePart`, so that a caller holding the frame
+    /// `check(photo:…)` with the source frame's own results (`sourceResults(_:scan:)`, which
+    /// need only the frame and its search) from `sourcePart`, so that a caller holding the frame
     /// before the photo exists can have them made beside the standardisation.
-    func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage?, sourceFaces: [DetectedFace]?,
-               sourcePart: (RGBImage, [DetectedFace]) throws(FaceError) -> [CheckResult]) throws(ComplianceError) -> ComplianceReport {
+    func check(photo jpeg: [UInt8], detector: FaceDetector, source: RGBImage?, sourceScan: FaceScan?,
+               sourcePart: (RGBImage, FaceScan) throws(FaceError) -> [CheckResult]) throws(ComplianceError) -> ComplianceReport {
         let photo: RGBImage
         var results: [CheckResult]
         do {
@@ -161,15 +161,15 @@ public struct ComplianceChecker: Sendable {
         let faces: [DetectedFace]
         do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
         let main = mainFace(faces)
-        var found: [DetectedFace]?
+        var found: FaceScan?
         if let source {
-            if let sourceFaces {
-                found = sourceFaces
+            if let sourceScan {
+                found = sourceScan
             } else {
-                do { found = try detector.detect(in: source) } catch { throw .face(error) }
+                do { found = try detector.scan(source, rule: people) } catch { throw .face(error) }
             }
         }
-        let person = found.flatMap(mainFace)
+        let person = found.flatMap { mainFace($0.sure) }
         // When the source shows the person, its people count replaces the photo's (below), so
         // the photo is searched for people only without one.
         if person == nil {
@@ -206,15 +206,16 @@ public struct ComplianceChecker: Sendable {
     }
 
     /// The results only the camera frame can give (people, framing, backdrop): they count from
-    /// the source, where the photo's crop has not cut anyone away. `faces` are the detector's
-    /// faces on it; the people are counted by `detector.people(in:rule:main:)`.
-    func sourceResults(_ source: RGBImage, faces: [DetectedFace], detector: FaceDetector) throws(FaceError) -> [CheckResult] {
-        guard let main = mainFace(faces) else {
+    /// the source, where the photo's crop has not cut anyone away. `scan` is the detector's
+    /// search of it (`FaceDetector.scan(_:rule:)`); the people are counted by
+    /// `detector.people(in:scan:rule:main:)`.
+    func sourceResults(_ source: RGBImage, scan: FaceScan, detector: FaceDetector) throws(FaceError) -> [CheckResult] {
+        guard let main = mainFace(scan.sure) else {
             return [CheckResult(id: .framing, clause: "face size and position allow the crop", value: nil, unit: "",
                                 limit: "", verdict: .fail, hint: Hint(FramingProblem.noFace.chinese, FramingProblem.noFace.english),
                                 detail: "no face in the source frame")]
         }
-        return [sceneChecks.oneFace(try detector.people(in: source, rule: people, main: main.box), main: main.box)]
+        return [sceneChecks.oneFace(try detector.people(in: source, scan: scan.boxes, rule: people, main: main.box), main: main.box)]
             + sourceResults(source, landmarks: main.landmarks)
     }
 

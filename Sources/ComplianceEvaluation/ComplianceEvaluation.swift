@@ -57,13 +57,13 @@ public struct ComplianceEvaluation: Sendable {
         var plates: [String: RGBImage] = [:]
         return try set.cases.map { c in
             let frame = try ImageFile.read(set.url(c))
-            // One search gives the person and the people in view (the capture searches twice,
-            // at the detector's threshold and down to the marginal score, to the same effect).
-            let faces = try detector.people(in: frame, rule: checker.people)
+            // One search gives the person and the people in view, as at the capture.
+            let scan = try detector.scan(frame, rule: checker.people)
             var figures: FaceFigures?
             var results: [CheckResult] = []
-            if let index = checker.people.people(faces).main, faces[index].score >= detector.options.thresholdAdjustment {
-                let landmarks = try detector.landmarks(in: frame, box: faces[index].rect)
+            if let person = checker.mainFace(scan.sure) {
+                let landmarks = person.landmarks
+                let faces = try detector.people(in: frame, scan: scan.boxes, rule: checker.people, main: person.box)
                 let plate = try c.plate.map { name in
                     let image = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
                     plates[name] = image

@@ -34,7 +34,10 @@ struct RealPhotoTests {
     @Test func reportForAJustStandardisedPhotoAgreesWithTheFileCheck() throws {
         let (photo, source, face) = try Self.standardized("obama.jpg")
         let checker = ComplianceChecker()
-        let direct = try checker.check(photo: photo.jpeg, detector: FaceDetector(), source: source, sourceFaces: [face])
+        let detector = try FaceDetector()
+        let scan = try detector.scan(source, rule: checker.people)
+        #expect(scan.sure.first == face)
+        let direct = try checker.check(photo: photo.jpeg, detector: detector, source: source, sourceScan: scan)
         let fromFile = try checker.check(photo: photo.jpeg, detector: FaceDetector())
         for id in [CheckID.fileBytes, .fileQuality, .backgroundColour, .eyeLine, .faceWidth, .mouthClosed, .evenLight, .roll] {
             #expect(direct[id]?.verdict == fromFile[id]?.verdict, "\(id.rawValue)")

@@ -29,6 +29,16 @@ struct SecondOpinionTests {
         #expect(faces[other].score < rule.minimumScore && faces[other].confirmed)
     }
 
+    @Test(arguments: ["sk_astronaut__secondbehind1", "fr_obama3__secondbehind1", "fr_biden__clean_b"])
+    func oneScanGivesTheSureFacesOfDetectAndTheDeeperOnesOfThePeopleSearch(_ name: String) throws {
+        let image = try frame(name)
+        let detector = try FaceDetector()
+        let scan = try detector.scan(image, rule: rule)
+        #expect(scan.sure == (try detector.detect(in: image)))
+        #expect(try detector.people(in: image, scan: scan.boxes, rule: rule) == (try detector.people(in: image, rule: rule)))
+        #expect(scan.boxes.allSatisfy { $0.score >= rule.marginalScore })
+    }
+
     @Test func theCNNRefusesTheFalseFacesOnThePersonsChinAndCollar() throws {
         // Searched deeper than the station does, the HOG detector finds a face-sized pattern
         // on the student's own chin and collar (score about -0.8) beside the real second face.

@@ -68,11 +68,11 @@ struct CheckCommand: ParsableCommand {
         let report: ComplianceReport
         do {
             let detector = try FaceDetector(models: station.faces.models)
-            let sourceFaces = try frame.map { try detector.detect(in: $0) }
-            if let frame, let plateImage, let person = sourceFaces.flatMap(checker.mainFace) {
+            let sourceScan = try frame.map { try detector.scan($0, rule: checker.people) }
+            if let frame, let plateImage, let person = sourceScan.flatMap({ checker.mainFace($0.sure) }) {
                 checker = checker.atStation(plate: plateImage, frame: frame.size, landmarks: person.landmarks)
             }
-            report = try checker.check(photo: bytes, detector: detector, source: frame, sourceFaces: sourceFaces)
+            report = try checker.check(photo: bytes, detector: detector, source: frame, sourceScan: sourceScan)
         } catch let error as ComplianceError {
             throw CommandFailure(status: 2, "\(photo): \(error)")
         } catch {
