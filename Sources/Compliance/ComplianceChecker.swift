@@ -158,9 +158,10 @@ public struct ComplianceChecker: Sendable {
             throw .unreadable("\(error)")
         }
         results.append(photoChecks.backgroundColour(photo))
-        let faces: [DetectedFace]
-        do { faces = try detector.detect(in: photo) } catch { throw .face(error) }
-        let main = mainFace(faces)
+        // One search gives the photo's person and, when no source frame shows the person, its people.
+        let photoScan: FaceScan
+        do { photoScan = try detector.scan(photo, rule: people) } catch { throw .face(error) }
+        let main = mainFace(photoScan.sure)
         var found: FaceScan?
         if let source {
             if let sourceScan {
@@ -171,10 +172,11 @@ public struct ComplianceChecker: Sendable {
         }
         let person = found.flatMap { mainFace($0.sure) }
         // When the source shows the person, its people count replaces the photo's (below), so
-        // the photo is searched for people only without one.
+        // the photo's people are counted (the CNN asked about its unsure faces) only without one.
         if person == nil {
             do {
-                results.append(sceneChecks.oneFace(try detector.people(in: photo, rule: people, main: main?.box), main: main?.box))
+                let inView = try detector.people(in: photo, scan: photoScan.boxes, rule: people, main: main?.box)
+                results.append(sceneChecks.oneFace(inView, main: main?.box))
             } catch { throw .face(error) }
         }
         if let main {

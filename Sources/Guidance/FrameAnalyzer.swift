@@ -17,9 +17,9 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// above the detector's 80-px window.
     public let analysisWidth: Int
     private let tracker: FaceTracker
-    /// The other people `lookForOthers` found on the full frame, and until when they count.
+    /// The other people found on the full frame (`noteOthers`), and until when they count.
     private var unseen: (count: Int, until: Double)?
-    /// Seconds the people `lookForOthers` found count for: the guidance asks them to leave,
+    /// Seconds the people found on the full frame count for: the guidance asks them to leave,
     /// then looks again at the next countdown.
     public var othersMemory = 3.0
     /// The face the motion is measured from and when, and the last speed measured.
