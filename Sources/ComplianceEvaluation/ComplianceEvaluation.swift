@@ -62,15 +62,14 @@ public struct ComplianceEvaluation: Sendable {
             var figures: FaceFigures?
             var results: [CheckResult] = []
             if let person = checker.mainFace(scan.sure) {
-                let landmarks = person.landmarks
                 let faces = try detector.people(in: frame, scan: scan.boxes, rule: checker.people, main: person.box)
                 let plate = try c.plate.map { name in
                     let image = try plates[name] ?? ImageFile.read(set.folder.appendingPathComponent(name))
                     plates[name] = image
                     return image
                 }
-                let station = checker.atStation(plate: plate, frame: frame.size, landmarks: landmarks)
-                (figures, results) = station.frameCheck(frame, landmarks: landmarks, faces: faces)
+                let station = checker.atStation(plate: plate, frame: frame.size, landmarks: person.landmarks)
+                (figures, results) = station.frameCheck(frame, landmarks: person.landmarks, faces: faces)
             }
             let outcome = Outcome(name: c.name, split: c.split, source: c.source, kind: c.kind, strength: c.strength,
                                   label: c.label, faceFound: !results.isEmpty, figures: figures, results: results,

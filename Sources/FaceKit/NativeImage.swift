@@ -20,8 +20,7 @@ extension PixelBuffer where Format: DlibReadable {
     }
 }
 
-/// The message of the last failed CVision call on this thread.
-/// dlib's message for the last failure on this thread, on one line: its messages span several
+/// The message of the last failed CVision call on this thread, on one line: dlib's span several
 /// lines ("…from the file 'x'.\nERROR: Error deserializing…"), which broke the one-line reports
 /// of `kiosk doctor` and the logs.
 func lastNativeError() -> String {

@@ -1,8 +1,8 @@
 import ImageKit
 
-/// One search of a frame down to a people rule's marginal score: what the checks of a camera
-/// frame need from the detector, the faces it is sure of with their landmarks (the person)
-/// and every face it found (the people in view), from a single scan.
+/// One search of an image (a camera frame or a finished photo) down to a people rule's
+/// marginal score: what the checks need from the detector, the faces it is sure of with their
+/// landmarks (the person) and every face it found (the people in view), from a single scan.
 public struct FaceScan: Sendable, Hashable {
     /// Every face found down to the rule's marginal score, most confident first; none is
     /// confirmed yet (`FaceDetector.people(in:scan:rule:main:)` asks the CNN).
@@ -21,8 +21,8 @@ extension FaceDetector {
     /// Searches `frame` once down to `rule.marginalScore`. The faces at the detector's own
     /// threshold are the same as `detect(in:)` finds: dlib keeps a box unless a surer one
     /// overlaps it, so the extra, less sure candidates of the deeper search remove none of them.
-    /// A camera frame's checks take the person from `sure` and count people from `boxes`, where
-    /// two searches (one at the threshold, one deeper) cost a second scan of the frame.
+    /// The checks take the person from `sure` and count people from `boxes`, where two searches
+    /// (one at the threshold, one deeper) cost a second scan of the image.
     public func scan(_ frame: RGBImage, rule: PeopleRule) throws(FaceError) -> FaceScan {
         let boxes = try marginalBoxes(in: frame, rule: rule)
         let sure = try boxes.filter { $0.score >= options.thresholdAdjustment }.map { face throws(FaceError) in
