@@ -58,6 +58,16 @@ public struct ComplianceLimits: Sendable, Codable, Hashable {
     /// Inner-lip opening over mouth width: closed lips stay below 0.05 on the test faces,
     /// a smile showing teeth or speech is above 0.1.
     public var mouthOpening = Limit.atMost(warn: 0.08, fail: 0.15)
+    /// The inner-lip landmarks' gap counts as closed lips when its pixels are redder than the
+    /// lips' outline by at least this many a* units: the fit drew thin closed lips apart, so
+    /// the gap holds lip and the outline reaches onto the skin. Teeth and the mouth's inside
+    /// read less red than the lips on every open mouth of the calibration half, over all its
+    /// defects, but for a 1.5-stop over-exposure that lights the mouth's red inside (2.7 redder).
+    public var lipGapRedness = 4.0
+    /// The lips' median a* below which the photo has too little colour to tell lips from teeth
+    /// (a black-and-white photo reads about 0; the clean frames of the evaluation sets 11 to 40):
+    /// the landmarks' gap stands alone there.
+    public var lipColour = 8.0
     /// Light difference between the two face halves, in photographic stops of luminance
     /// (the median log₂ ratio over mirrored skin points). Fail midway between the clean
     /// frames' highest (0.41) and the reject-worthy faces' lowest (0.57: a soft box to one
@@ -207,6 +217,7 @@ extension ComplianceLimits {
         return [
             "roll": degrees, "yaw": degrees, "pitch": degrees,
             "eyeOpening": (0.0...1.0, "eye aspect ratio"), "mouthOpening": (0.0...1.0, "opening over mouth width"),
+            "lipGapRedness": (0.0...100.0, "a* units"), "lipColour": (0.0...100.0, "a* units"),
             "lightImbalance": stops, "faceDarkness": lightness, "dimSceneFaceDarkness": lightness,
             "sceneDarkness": lightness, "sceneDimming": stops, "sceneBrightening": stops, "clippedBackdrop": lightness,
             "brightSceneFaceBrightness": lightness, "sceneBrightness": lightness, "faceBrightness": lightness,

@@ -10,7 +10,13 @@ public struct FaceFigures: Sendable, Codable, Hashable {
     public var yaw: Double?
     public var pitch: Double?
     public var eyeOpening: Double
+    /// How far apart the lips are: the inner-lip landmarks' gap over the mouth's width, or 0
+    /// when the pixels in that gap are lip (`lipsDrawnApart` then keeps the landmarks' gap).
     public var mouthOpening: Double
+    /// The landmarks' gap when the landmark fit drew closed lips apart: the pixels between the
+    /// inner-lip points are redder than the lips' outline (`ComplianceLimits.lipGapRedness`).
+    /// Nil otherwise.
+    public var lipsDrawnApart: Double? = nil
     /// The light ratio of the face halves in stops, log₂(left half / right half) over
     /// mirrored skin points: positive when the person's right half (image left) is the darker.
     public var lightBalance: Double
@@ -56,10 +62,11 @@ public struct FaceChecks: Sendable {
         let skinMedian = median(sample.lightness(skin))
         let hotShare = hotSpots(sample, skin, skinLightness: skinMedian)
         let focus = focus(sample)
+        let lipsDrawnApart = l.mouthOpenness > 0 && gapHoldsLip(sample) ? l.mouthOpenness : nil
 
         return FaceFigures(
             roll: l.rollDegrees, yaw: pose?.yaw, pitch: pose?.pitch,
-            eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio), mouthOpening: l.mouthOpenness,
+            eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio), mouthOpening: lipsDrawnApart == nil ? l.mouthOpenness : 0, lipsDrawnApart: lipsDrawnApart,
             lightBalance: balance, skinLightness: skinMedian, sceneLightness: sceneLightness,
             clippedShare: clippedShare(sample, skin),
             hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),
@@ -95,7 +102,10 @@ public struct FaceChecks: Sendable {
         add(.eyesOpen, "both eyes open", f.eyeOpening, "EAR", l.eyeOpening,
             Hint("请自然睁大双眼，看向镜头", "Open both eyes naturally and look into the lens"))
         add(.mouthClosed, "lips closed", f.mouthOpening, "ratio", l.mouthOpening,
-            Hint("请自然闭上嘴唇，不要露齿", "Close your lips naturally, no teeth showing"))
+            Hint("请自然闭上嘴唇，不要露齿", "Close your lips naturally, no teeth showing"),
+            detail: f.lipsDrawnApart.map {
+                String(format: "the landmarks set the lips %.2f apart, but between them is lip, not teeth or the mouth's inside", $0)
+            })
         // The person's own sides: the right cheek is on the image's left.
         let dark = f.lightBalance > 0 ? ("右", "right", "left") : ("左", "left", "right")
         add(.evenLight, "even light on both face halves", abs(f.lightBalance), "stops", l.lightImbalance,
@@ -254,6 +264,18 @@ public struct FaceChecks: Sendable {
         let ring = RegionMask.disc(pupil.centre, radius: 2.6 * radius, width: w, height: h)
             .subtracting(RegionMask.disc(pupil.centre, radius: 1.5 * radius, width: w, height: h))
         return max(0, share(disc) - share(ring))
+    }
+
+    /// Whether the gap between the inner-lip landmarks holds lip: dlib's fit sometimes draws
+    /// thin closed lips apart, and then the gap covers the lips while their outline reaches
+    /// onto the skin, so the gap reads redder than the outline; parted lips show teeth or the
+    /// mouth's inside there, which read less red (`ComplianceLimits.lipGapRedness`). Judged
+    /// only on a photo with colour in its lips (`ComplianceLimits.lipColour`).
+    private func gapHoldsLip(_ sample: FaceSample) -> Bool {
+        let mouth = FaceRegions.mouth(sample.landmarks, width: sample.rgb.width, height: sample.rgb.height)
+        guard mouth.gap.count >= 4, mouth.lips.count >= 4 else { return false }
+        let lips = median(sample.redness(mouth.lips))
+        return lips >= limits.lipColour && median(sample.redness(mouth.gap)) >= lips + limits.lipGapRedness
     }
 
     /// How much of a region's edge contrast a further blur removes, in each of four directions

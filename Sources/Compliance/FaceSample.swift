@@ -45,11 +45,16 @@ struct FaceSample {
     }
 
     /// The L* values of the pixels inside `mask`.
-    func lightness(_ mask: RegionMask) -> [Float] {
+    func lightness(_ mask: RegionMask) -> [Float] { values(mask, channel: 0) }
+
+    /// The a* values (green to red) of the pixels inside `mask`.
+    func redness(_ mask: RegionMask) -> [Float] { values(mask, channel: 1) }
+
+    private func values(_ mask: RegionMask, channel: Int) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(mask.count)
         lab.withUnsafeRows { p, stride in
-            mask.forEach { x, y in out.append(p[y * stride + 3 * x]) }
+            mask.forEach { x, y in out.append(p[y * stride + 3 * x + channel]) }
         }
         return out
     }
@@ -174,6 +179,14 @@ enum FaceRegions {
             mask.fill(band, with: false)
         }
         return mask
+    }
+
+    /// The lips between their outer and inner outlines, and the gap the inner outline encloses
+    /// (the teeth or the mouth's inside when the lips are apart).
+    static func mouth(_ landmarks: FaceLandmarks, width: Int, height: Int) -> (lips: RegionMask, gap: RegionMask) {
+        let p = landmarks.points
+        let gap = RegionMask.polygon(Array(p[60...67]), width: width, height: height)
+        return (RegionMask.polygon(Array(p[48...59]), width: width, height: height).subtracting(gap), gap)
     }
 
     /// The inner face where focus shows: brows, eyes, nose and mouth.

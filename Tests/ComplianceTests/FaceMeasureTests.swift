@@ -84,6 +84,33 @@ struct FaceMeasureTests {
         #expect(abs(after - before) < 0.15, "\(before) → \(after)")
     }
 
+    /// dlib's fit draws Grace Hopper's thin closed lips 0.16 apart on one frame of the
+    /// compliance set (past the fail limit): the gap holds lip, so the lips read closed and
+    /// the check says why. Lips parted on teeth (a smile) or on the mouth's inside (speech)
+    /// still fail.
+    @Test func closedLipsTheFitDrewApartReadClosedWhileTeethStillFail() throws {
+        let checks = FaceChecks()
+        let frame = DataCache.standard.complianceEvaluation.appendingPathComponent("mpl_hopper__s4a_plain__clean.jpg")
+        let image = try ImageFile.read(frame)
+        let hopper = try #require(ComplianceChecker().mainFace(try FaceDetector().detect(in: image))).landmarks
+        #expect(hopper.mouthOpenness > ComplianceLimits.standard.mouthOpening.fail)
+        let figures = try #require(checks.figures(image, landmarks: hopper))
+        #expect(figures.mouthOpening == 0)
+        // Measured on the face sample, whose scaling moves the points a little.
+        #expect(abs((figures.lipsDrawnApart ?? 0) - hopper.mouthOpenness) < 0.005)
+        let closed = try #require(checks.results(figures).first { $0.id == .mouthClosed })
+        #expect(closed.verdict == .pass)
+        #expect(closed.detail?.contains("0.16 apart") == true, "\(closed.detail ?? "no detail")")
+
+        for name in ["obama.jpg", "obama2.jpg"] {
+            let (image, landmarks) = try Self.face(name)
+            let f = try #require(checks.figures(image, landmarks: landmarks))
+            #expect(f.lipsDrawnApart == nil, "\(name)")
+            #expect(abs(f.mouthOpening - landmarks.mouthOpenness) < 0.005, "\(name)")
+            #expect(checks.results(f).first { $0.id == .mouthClosed }?.verdict == .fail, "\(name)")
+        }
+    }
+
     @Test(arguments: faces)
     func sharpnessFallsWithDefocus(_ name: String) throws {
         let (image, landmarks) = try Self.face(name)
