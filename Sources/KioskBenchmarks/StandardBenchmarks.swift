@@ -30,7 +30,6 @@ public struct StandardBenchmarks: BenchmarkSuite {
         let network = try PersonNetwork(file: PersonNetwork.defaultFile(models: cache.models))
         let standardizer = Standardizer(network: network), classical = Standardizer()
         let spec = standardizer.spec
-        let face = FaceGeometry(landmarks)
         let photo = try standardizer.standardize(frame, landmarks: landmarks)
         let sourceRegion = photo.plan.sourceRegion(spec)
         let region = PixelRect(x: Int(sourceRegion.x.rounded()), y: Int(sourceRegion.y.rounded()),
@@ -83,7 +82,10 @@ public struct StandardBenchmarks: BenchmarkSuite {
             blackHole(try PersonSegmenter().segment(frame, landmarks: landmarks))
         }
         try record("segmentation: clean-plate difference at reduced size") {
-            blackHole(try PersonSegmenter().segment(frame, plate: plate, face: face))
+            blackHole(try PersonSegmenter().segment(frame, plate: plate, landmarks: landmarks))
+        }
+        try record("segmentation: clean plate + person network + grabCut at reduced size") {
+            blackHole(try PersonSegmenter(network: network).segment(frame, plate: plate, landmarks: landmarks))
         }
         try record("resample: region to 480x640 (area + Lanczos)") {
             blackHole(Resampler.resample(frame, region: region, to: spec.size))

@@ -109,13 +109,21 @@ public struct PersonSegmenter: Sendable {
     /// the plate cannot tell), except where the plate sees the wall in shadow and the network is
     /// not sure (the person's own shadow beside the shoulder), and what differs from the plate
     /// where the network does not rule it out (a strand of hair it missed; not a chair or a bag
-    /// well away from the person).
-    public func segment(_ image: RGBImage, plate: RGBImage, face: FaceGeometry) throws(SegmentationError) -> CoarseMask {
+    /// well away from the person). Where the network only half believes in a wall-coloured
+    /// part (a white jacket's shoulder on a white wall), the colour models of the path without
+    /// a plate, seeded by the same map, decide it as they would there.
+    public func segment(_ image: RGBImage, plate: RGBImage, landmarks: FaceLandmarks) throws(SegmentationError) -> CoarseMask {
+        let face = FaceGeometry(landmarks)
         let window = Self.window(face, frame: image.bounds), s = scale(face)
         let small = shrink(image, window: window, scale: s), smallPlate = shrink(plate, window: window, scale: s)
         let probability = try personProbability(image, window: window, size: small.size)
+        var colourPerson: GrayImage?
+        if let probability {
+            let labels = seeds(face: face, landmarks: landmarks, window: window, scale: s, size: small.size, frame: image.bounds)
+            colourPerson = try grabCutPerson(small, labels: networkSeeds(probability, landmarkSeeds: labels))
+        }
         return CoarseMask(mask: plateMask(small, plate: smallPlate, face: face.inWindow(window, scale: s),
-                                          probability: probability),
+                                          probability: probability, colourPerson: colourPerson),
                           window: window, scale: s)
     }
 
@@ -123,18 +131,20 @@ public struct PersonSegmenter: Sendable {
     /// what differs from the plate, with the parts every seated person has (face, neck, chest)
     /// added, cleaned of specks, and whatever the body encloses against the bottom edge filled.
     /// The plate is matched to the image on the backdrop beside and above the head.
-    /// `probability`, a person network's map of the same pixels, decides with the plate (see
-    /// `segment(_:plate:face:)`).
+    /// `probability`, a person network's map of the same pixels, decides with the plate, and
+    /// `colourPerson`, the person grabCut finds from that map, where the plate sees no shadow
+    /// (see `segment(_:plate:landmarks:)`).
     public func plateMask(_ image: RGBImage, plate: RGBImage, face: FaceGeometry,
-                          probability: FloatPlane? = nil) -> GrayImage {
+                          probability: FloatPlane? = nil, colourPerson: GrayImage? = nil) -> GrayImage {
         let match = plateDifference.match(image, plate: plate, reference: face.backdropReference)
         let classes = plateDifference.classify(image, plate: plate, match: match)
         var differs = classes.foreground
         if let probability {
             let shadow = classes.shadow.elements
             let p = probability.elements, plateSays = differs.elements
+            let colour = colourPerson?.elements ?? [UInt8](repeating: 0, count: p.count)
             let person: [UInt8] = p.indices.map { i in
-                let sure = p[i] > 0.9, leaning = p[i] >= 0.5 && shadow[i] == 0
+                let sure = p[i] > 0.9, leaning = (p[i] >= 0.5 || colour[i] != 0) && shadow[i] == 0
                 return sure || leaning || (plateSays[i] != 0 && p[i] > 0.05) ? 255 : 0
             }
             differs = GrayImage(width: differs.width, height: differs.height, elements: person)
@@ -166,6 +176,19 @@ public struct PersonSegmenter: Sendable {
         if let probability = try personProbability(image, window: window, size: small.size) {
             labels = networkSeeds(probability, landmarkSeeds: labels)
         }
+        let person = try grabCutPerson(small, labels: labels)
+        let local = face.inWindow(window, scale: s)
+        // A wider opening than with a plate: colour models leak into backdrop objects that touch
+        // the person through a thin bridge, which this cuts before the component is chosen.
+        let cleaned = person.morphology(.open, width: 5)
+        return CoarseMask(mask: cleaned.largestComponent(in: local.coreRect,
+                                                         bottomReach: network == nil ? 0 : Self.bodyReach(local)),
+                          window: window, scale: s)
+    }
+
+    /// What grabCut, started from `labels`, takes for the person in `small` (255).
+    func grabCutPerson(_ small: RGBImage, labels start: GrayImage) throws(SegmentationError) -> GrayImage {
+        var labels = start
         try labels.grabCut(small, iterations: iterations)
         var person = GrayImage(width: small.width, height: small.height)
         labels.withUnsafeRows { src, ss in
@@ -179,13 +202,7 @@ public struct PersonSegmenter: Sendable {
                 }
             }
         }
-        let local = face.inWindow(window, scale: s)
-        // A wider opening than with a plate: colour models leak into backdrop objects that touch
-        // the person through a thin bridge, which this cuts before the component is chosen.
-        let cleaned = person.morphology(.open, width: 5)
-        return CoarseMask(mask: cleaned.largestComponent(in: local.coreRect,
-                                                         bottomReach: network == nil ? 0 : Self.bodyReach(local)),
-                          window: window, scale: s)
+        return person
     }
 
     /// grabCut labels from the network's map: sure where the network is sure, probable where

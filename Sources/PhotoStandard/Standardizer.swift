@@ -130,7 +130,7 @@ public struct Standardizer: Sendable {
         let face = FaceGeometry(landmarks)
         let coarse: CoarseMask
         if let plate {
-            do { coarse = try segmenter.segment(image, plate: plate, face: face) } catch { throw .segmentation(error) }
+            do { coarse = try segmenter.segment(image, plate: plate, landmarks: landmarks) } catch { throw .segmentation(error) }
         } else {
             do { coarse = try segmenter.segment(image, landmarks: landmarks) } catch { throw .segmentation(error) }
         }
