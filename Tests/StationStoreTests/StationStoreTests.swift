@@ -106,6 +106,28 @@ import Testing
         #expect(StoreError(folder: folder.path, .inUse).refusesNewSessions)
     }
 
+    /// Another program (util-linux's flock) holds the store's lock for half a second, as a
+    /// station still stopping when the next starts: the store opens once it lets go.
+    @Test func aStoreTheLastProgramIsLettingGoOfOpensOnceItHas() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let held = folder.appendingPathComponent("held")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [folder.appendingPathComponent("station.lock").path, "-c", "touch '\(held.path)'; sleep 0.5"]
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        while !FileManager.default.fileExists(atPath: held.path) {
+            #expect(holder.isRunning, "flock ended before it held the lock")
+            guard holder.isRunning else { return }
+            usleep(10_000)
+        }
+        let store = try StationStore(settings: storeSettings(folder))
+        #expect(!holder.isRunning, "the store opened while the other program still held its lock")
+        withExtendedLifetime(store) {}
+    }
+
     @Test func aDamagedDatabaseIsNamedAndTheStationRefusesNewSessions() throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

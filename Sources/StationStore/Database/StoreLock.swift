@@ -12,17 +12,25 @@ final class StoreLock: Sendable {
 
     static let fileName = "station.lock"
 
-    /// Takes the lock at once or fails: `.inUse` when another program holds it.
-    init(folder: String) throws(StoreError) {
+    /// Takes the lock, or fails with `.inUse` when another program still holds it after
+    /// `patience`. The wait lets a holder that is letting go finish: the station's previous
+    /// run still stopping when systemd starts the next, or a child process that this program
+    /// is starting, which shares the lock of a store just closed until it executes.
+    init(folder: String, patience: Duration = .seconds(2)) throws(StoreError) {
         let path = "\(folder)/\(Self.fileName)"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let code = errno
             throw StoreError(folder: folder, .files(FileOutputError(NamedPath(path), .init(errno: code, folder: folder))))
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw StoreError(folder: folder, .inUse)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: patience)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard clock.now < deadline else {
+                close(fd)
+                throw StoreError(folder: folder, .inUse)
+            }
+            usleep(20_000)
         }
         descriptor = fd
     }
