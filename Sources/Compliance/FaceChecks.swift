@@ -66,7 +66,8 @@ public struct FaceChecks: Sendable {
 
         return FaceFigures(
             roll: l.rollDegrees, yaw: pose?.yaw, pitch: pose?.pitch,
-            eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio), mouthOpening: lipsDrawnApart == nil ? l.mouthOpenness : 0, lipsDrawnApart: lipsDrawnApart,
+            eyeOpening: min(l.rightEyeAspectRatio, l.leftEyeAspectRatio),
+            mouthOpening: lipsDrawnApart == nil ? l.mouthOpenness : 0, lipsDrawnApart: lipsDrawnApart,
             lightBalance: balance, skinLightness: skinMedian, sceneLightness: sceneLightness,
             clippedShare: clippedShare(sample, skin),
             hotSpotShare: hotShare, glareShare: max(glare(sample, l.rightEye), glare(sample, l.leftEye)),

@@ -12,11 +12,14 @@ final class StoreLock: Sendable {
 
     static let fileName = "station.lock"
 
+    /// How long opening waits for a holder that is letting go: the station's previous run
+    /// still stopping when systemd starts the next, or a child process that this program is
+    /// starting, which shares the lock of a store just closed until it executes.
+    static let patience = Duration.seconds(2)
+
     /// Takes the lock, or fails with `.inUse` when another program still holds it after
-    /// `patience`. The wait lets a holder that is letting go finish: the station's previous
-    /// run still stopping when systemd starts the next, or a child process that this program
-    /// is starting, which shares the lock of a store just closed until it executes.
-    init(folder: String, patience: Duration = .seconds(2)) throws(StoreError) {
+    /// `patience`.
+    init(folder: String) throws(StoreError) {
         let path = "\(folder)/\(Self.fileName)"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -24,7 +27,7 @@ final class StoreLock: Sendable {
             throw StoreError(folder: folder, .files(FileOutputError(NamedPath(path), .init(errno: code, folder: folder))))
         }
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: patience)
+        let deadline = clock.now.advanced(by: Self.patience)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard clock.now < deadline else {
                 close(fd)
