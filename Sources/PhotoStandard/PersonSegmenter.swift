@@ -119,8 +119,8 @@ public struct PersonSegmenter: Sendable {
         let probability = try personProbability(image, window: window, size: small.size)
         var colourPerson: GrayImage?
         if let probability {
-            let labels = seeds(face: face, landmarks: landmarks, window: window, scale: s, size: small.size, frame: image.bounds)
-            colourPerson = try grabCutPerson(small, labels: networkSeeds(probability, landmarkSeeds: labels))
+            colourPerson = try grabCutPerson(small, landmarks: landmarks, window: window, frame: image.bounds,
+                                             probability: probability)
         }
         return CoarseMask(mask: plateMask(small, plate: smallPlate, face: face.inWindow(window, scale: s),
                                           probability: probability, colourPerson: colourPerson),
@@ -171,12 +171,8 @@ public struct PersonSegmenter: Sendable {
         let face = FaceGeometry(landmarks)
         let window = Self.window(face, frame: image.bounds), s = scale(face)
         let small = shrink(image, window: window, scale: s)
-        var labels = seeds(face: face, landmarks: landmarks, window: window, scale: s,
-                           size: small.size, frame: image.bounds)
-        if let probability = try personProbability(image, window: window, size: small.size) {
-            labels = networkSeeds(probability, landmarkSeeds: labels)
-        }
-        let person = try grabCutPerson(small, labels: labels)
+        let person = try grabCutPerson(small, landmarks: landmarks, window: window, frame: image.bounds,
+                                       probability: try personProbability(image, window: window, size: small.size))
         let local = face.inWindow(window, scale: s)
         // A wider opening than with a plate: colour models leak into backdrop objects that touch
         // the person through a thin bridge, which this cuts before the component is chosen.
@@ -186,9 +182,15 @@ public struct PersonSegmenter: Sendable {
                           window: window, scale: s)
     }
 
-    /// What grabCut, started from `labels`, takes for the person in `small` (255).
-    func grabCutPerson(_ small: RGBImage, labels start: GrayImage) throws(SegmentationError) -> GrayImage {
-        var labels = start
+    /// What grabCut takes for the person (255) in `small`, the shrunk `window` of a frame
+    /// with bounds `frame`: seeded from the landmarks, and from the network's `probability`
+    /// over the same pixels when there is one (`networkSeeds`).
+    func grabCutPerson(_ small: RGBImage, landmarks: FaceLandmarks, window: PixelRect, frame: PixelRect,
+                       probability: FloatPlane?) throws(SegmentationError) -> GrayImage {
+        let face = FaceGeometry(landmarks)
+        var labels = seeds(face: face, landmarks: landmarks, window: window, scale: scale(face),
+                           size: small.size, frame: frame)
+        if let probability { labels = networkSeeds(probability, landmarkSeeds: labels) }
         try labels.grabCut(small, iterations: iterations)
         var person = GrayImage(width: small.width, height: small.height)
         labels.withUnsafeRows { src, ss in

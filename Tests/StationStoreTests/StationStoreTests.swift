@@ -111,7 +111,6 @@ import Testing
     @Test func aStoreTheLastProgramIsLettingGoOfOpensOnceItHas() throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let held = folder.appendingPathComponent("held")
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
