@@ -19,14 +19,21 @@ public struct FaceTrackerOptions: Sendable, Hashable, Codable {
     /// Scales searched in the region (dlib pyramid levels, each 5/6 of the last): 4 covers
     /// faces from 0.8 to 1.7 times the last size, far more than a face changes in one frame.
     public var regionPyramidLevels: Int
+    /// The region searched stays where it is while the face found overlaps the box it was
+    /// placed on by at least this much (intersection over union; concentric boxes a fifth
+    /// apart in size overlap 0.69). dlib's box for one face changes with the crop and scale it
+    /// is searched at: a region moved to every new box made a still face's box swing from 84
+    /// to 121 px and its landmarks with it (the roll by 4°), and stopped countdowns.
+    public var regionHold: Double
 
     public init(minimumFaceSize: Int = 120, fullSearchInterval: Int = 15, searchMargin: Double = 0.35,
-                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4) {
+                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4, regionHold: Double = 0.7) {
         self.minimumFaceSize = minimumFaceSize
         self.fullSearchInterval = fullSearchInterval
         self.searchMargin = searchMargin
         self.regionFaceSize = regionFaceSize
         self.regionPyramidLevels = regionPyramidLevels
+        self.regionHold = regionHold
     }
 }
 
@@ -57,13 +64,16 @@ public struct TrackedFace: Sendable, Hashable, Codable {
 /// Per frame: search the region around the last face (reduced so the face is just above
 /// dlib's window, few scales); fall back to a full search when the face is lost, and run
 /// the full search every `fullSearchInterval` frames anyway, where the rule picks the person
-/// and counts the others; place the 68 landmarks on the box found. Not thread-safe: one
-/// tracker per video stream.
+/// and counts the others; place the 68 landmarks on the box found. The region stays put while
+/// the face stays in it (`FaceTrackerOptions.regionHold`), and a full search takes its box
+/// from a search of that region too, so a face that holds still keeps one box and one set of
+/// landmarks from the first frame on. Not thread-safe: one tracker per video stream.
 public final class FaceTracker {
     public let detector: FaceDetector
     public let options: FaceTrackerOptions
     public let people: PeopleRule
-    private var last: PixelRect?
+    /// The box the searched region is placed around.
+    private var anchor: PixelRect?
     private var others: [FaceBox] = []
     private var framesSinceFullSearch = 0
 
@@ -77,8 +87,8 @@ public final class FaceTracker {
     public func track(_ frame: RGBImage) throws(FaceError) -> TrackedFace? {
         var found: (box: FaceBox, source: TrackedFace.Source)?
         framesSinceFullSearch += 1
-        if let last, framesSinceFullSearch < options.fullSearchInterval {
-            found = try searchRegion(around: last, in: frame).map { ($0, .regionSearch) }
+        if let anchor, framesSinceFullSearch < options.fullSearchInterval {
+            found = try searchRegion(around: anchor, in: frame).map { ($0, .regionSearch) }
         }
         if found == nil {
             framesSinceFullSearch = 0
@@ -86,19 +96,29 @@ public final class FaceTracker {
             let chosen = people.people(boxes)
             others = chosen.others.map { boxes[$0] }
             found = chosen.main.map { (boxes[$0], .fullSearch) }
+            if let main = found?.box.rect {
+                hold(main)
+                if let anchor, let steady = try searchRegion(around: anchor, in: frame) { found?.box = steady }
+            }
         }
         guard let found else {
             reset()
             return nil
         }
-        last = found.box.rect
+        hold(found.box.rect)
         return TrackedFace(box: found.box.rect, landmarks: try detector.landmarks(in: frame, box: found.box.rect),
                            score: found.box.score, source: found.source, others: others)
     }
 
+    /// Moves the searched region to `box` unless `box` still overlaps the one it is placed on
+    /// by `FaceTrackerOptions.regionHold`.
+    private func hold(_ box: PixelRect) {
+        if anchor.map({ box.overlap(with: $0) < options.regionHold }) ?? true { anchor = box }
+    }
+
     /// Forgets the face, so the next frame gets a full search.
     public func reset() {
-        last = nil
+        anchor = nil
         others = []
         framesSinceFullSearch = 0
     }

@@ -34,6 +34,26 @@ struct FaceTrackerTests {
         }
     }
 
+    @Test func aFaceHoldingStillKeepsOneBoxAndOneSetOfLandmarks() throws {
+        let detector = try sharedDetector.get()
+        // Grace Hopper over a plain wall, as the live analysis sees it (640 px wide): searched
+        // around each new box, dlib's box for her face swung between 84 and 121 px.
+        let frame = try ImageFile.read(cache.matteEvaluation.appendingPathComponent("mpl_hopper__s4a_plain.jpg"))
+        let copy = frame.resized(to: PixelSize(width: 640, height: frame.height * 640 / frame.width), filter: .area)
+        func boxes(_ options: FaceTrackerOptions) throws -> (boxes: Set<PixelRect>, landmarks: Set<[Point2D]>) {
+            let tracker = FaceTracker(detector: detector, options: options)
+            // Two full searches (every 15 frames) among the region searches.
+            let faces = try (0..<31).map { _ in try #require(try tracker.track(copy)) }
+            return (Set(faces.map(\.box)), Set(faces.map(\.landmarks.points)))
+        }
+        let held = try boxes(FaceTrackerOptions(minimumFaceSize: 64))
+        #expect(held.boxes.count == 1)
+        #expect(held.landmarks.count == 1)
+        var moving = FaceTrackerOptions(minimumFaceSize: 64)
+        moving.regionHold = 1.01
+        #expect(try boxes(moving).boxes.count > 1, "the region moved to every new box makes the box swing on this frame")
+    }
+
     @Test func aFrameWithoutAFaceLosesTheTrackAndTheNextFindsItAgain() throws {
         let tracker = FaceTracker(detector: try sharedDetector.get())
         let frame = try photo("obama.jpg").cropped(to: PixelRect(x: 0, y: 0, width: 910, height: 682))
