@@ -20,14 +20,16 @@ public struct FaceTrackerOptions: Sendable, Hashable, Codable {
     /// faces from 0.8 to 1.7 times the last size, far more than a face changes in one frame.
     public var regionPyramidLevels: Int
     /// The region searched stays where it is while the face found overlaps the box it was
-    /// placed on by at least this much (intersection over union; concentric boxes a fifth
-    /// apart in size overlap 0.69). dlib's box for one face changes with the crop and scale it
-    /// is searched at: a region moved to every new box made a still face's box swing from 84
-    /// to 121 px and its landmarks with it (the roll by 4°), and stopped countdowns.
+    /// placed on by at least this much (intersection over union). dlib's box for one face
+    /// changes with the crop and scale it is searched at: a region moved to every new box made
+    /// a still face's box swing from 84 to 121 px and its landmarks with it (the roll by 4°),
+    /// and stopped countdowns. Held across one step of dlib's pyramid (concentric boxes 5/6
+    /// apart in size overlap 0.69), not two (0.48); at 0.6 a face has moved by a quarter of
+    /// its width or grown by 29 %, still well inside the region and its scales.
     public var regionHold: Double
 
     public init(minimumFaceSize: Int = 120, fullSearchInterval: Int = 15, searchMargin: Double = 0.35,
-                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4, regionHold: Double = 0.7) {
+                regionFaceSize: Int = 96, regionPyramidLevels: Int = 4, regionHold: Double = 0.6) {
         self.minimumFaceSize = minimumFaceSize
         self.fullSearchInterval = fullSearchInterval
         self.searchMargin = searchMargin
