@@ -88,8 +88,11 @@ public final class FaceTracker {
     /// The person in `frame`, or nil when there is nobody.
     public func track(_ frame: RGBImage) throws(FaceError) -> TrackedFace? {
         var found: (box: FaceBox, source: TrackedFace.Source)?
+        // The region searched on this frame already, which a second search would not change.
+        var searched: PixelRect?
         framesSinceFullSearch += 1
         if let anchor, framesSinceFullSearch < options.fullSearchInterval {
+            searched = anchor
             found = try searchRegion(around: anchor, in: frame).map { ($0, .regionSearch) }
         }
         if found == nil {
@@ -100,7 +103,9 @@ public final class FaceTracker {
             found = chosen.main.map { (boxes[$0], .fullSearch) }
             if let main = found?.box.rect {
                 hold(main)
-                if let anchor, let steady = try searchRegion(around: anchor, in: frame) { found?.box = steady }
+                if let anchor, anchor != searched, let steady = try searchRegion(around: anchor, in: frame) {
+                    found?.box = steady
+                }
             }
         }
         guard let found else {
