@@ -94,7 +94,10 @@ struct VividCameraTests {
             last = frame
         }
         let stats = camera.statistics
-        #expect(stats.dropped == 0 && stats.lost == 0, "\(stats)")
+        // Counted from the first frame taken: before it, the driver may fill a second buffer
+        // while the (emulated) consumer is still starting, and the older one is dropped, as it
+        // should be; what is pinned here is that a consumer keeping pace loses nothing.
+        #expect(stats.dropped == before.dropped && stats.lost == before.lost, "\(stats), before the first frame taken: \(before)")
         let accounted = (stats.delivered - before.delivered) + (stats.dropped - before.dropped) + (stats.lost - before.lost)
         #expect(accounted == Int(last.sequence - firstSequence), "every sequence number is delivered, dropped or lost")
         // The driver's timestamps, not this process's speed, give the rate.
