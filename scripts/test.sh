@@ -7,14 +7,16 @@ cd "$(dirname "$0")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
+# Each step's header says how far into the run it starts, so a slow run shows where the time went.
+step() { echo "== $* (${SECONDS} s into the run)"; }
 
-echo "== build (debug, with tests)"
+step "build (debug, with tests)"
 swift build --build-tests -j "$jobs" || exit 1
 
 # The PostgreSQL back end's tests run against a real server: a throwaway one for this run
 # (scripts/postgres-test-server.sh), found by the tests through the variables it exports and
 # stopped when this script ends, however it ends. Without it the PostgreSQL cases fail under CI=true.
-echo "== PostgreSQL test server"
+step "PostgreSQL test server"
 if postgres_env=$(scripts/postgres-test-server.sh start); then
     eval "$postgres_env"
     trap 'scripts/postgres-test-server.sh stop' EXIT
@@ -28,19 +30,19 @@ fi
 # against wall-clock deadlines; run beside the CPU-heavy tests (Swift Testing runs suites in
 # parallel) those tasks can wait half a minute for a thread of the two-core pool. So they run
 # on their own, after the rest.
-echo "== swift test"
+step "swift test"
 swift test --skip-build --skip SyncFaultTests || status=1
-echo "== swift test: the sync's fault tests, on their own"
+step "swift test: the sync's fault tests, on their own"
 swift test --skip-build --filter SyncFaultTests || status=1
 
 # The evaluations run the release build of kiosk-eval (the debug one takes ten times longer);
 # each compares its figures with the limits pinned in its file and fails the run when one breaks.
-echo "== release build of kiosk-eval"
+step "release build of kiosk-eval"
 evaluations=yes
 swift build -c release -j "$jobs" --product kiosk-eval || { echo "!! FAILED: the release build of kiosk-eval"; status=1; evaluations=no; }
 evaluate() {
     local what=$1; shift
-    echo "== $what (kiosk-eval $*)"
+    step "$what (kiosk-eval $*)"
     [ $evaluations = yes ] || { echo "!! FAILED: $what did not run (no release kiosk-eval)"; status=1; return; }
     .build/release/kiosk-eval "$@" || status=1
 }
@@ -66,7 +68,7 @@ evaluate "guidance agreement" agreement --limits scripts/guidance-eval/limits.js
 optional() { grep -q "^$1[[:space:]]" scripts/optional-tests.txt 2>/dev/null; }
 for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh scripts/test-review-page.sh; do
     [ -x "$extra" ] || { echo "!! FAILED: $extra is missing or not executable"; status=1; continue; }
-    echo "== $extra"
+    step "$extra"
     "$extra"
     rc=$?
     if [ $rc -eq 77 ]; then
@@ -82,4 +84,5 @@ for extra in scripts/vm/run-capture-tests.sh scripts/test-tmux.sh scripts/test-r
     fi
 done
 
+step "end"
 exit $status
