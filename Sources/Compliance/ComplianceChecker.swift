@@ -218,10 +218,15 @@ public struct ComplianceChecker: Sendable {
                                 detail: "no face in the source frame")]
         }
         return [sceneChecks.oneFace(try detector.people(in: source, scan: scan.boxes, rule: people, main: main.box), main: main.box)]
-            + sourceResults(source, landmarks: main.landmarks)
+            + sceneResults(source, landmarks: main.landmarks)
     }
 
-    private func sourceResults(_ source: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {
+    /// The results of the camera frame `source` that come from the person's mask (a grabCut
+    /// of the frame around the face with `landmarks`, in the frame's pixels): the framing with
+    /// the top of the hair and the frame's edges, and the backdrop behind the person. The
+    /// capture's report and the live guidance's look at the full frame when a countdown begins
+    /// (`FrameAnalyzer.fullFrameLook`) both come from here.
+    public func sceneResults(_ source: RGBImage, landmarks: FaceLandmarks) -> [CheckResult] {
         guard let person = try? PersonSegmenter().segment(source, landmarks: landmarks) else {
             return [sceneChecks.framing(landmarks, frame: source.size)]
         }

@@ -17,11 +17,11 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// above the detector's 80-px window.
     public let analysisWidth: Int
     private let tracker: FaceTracker
-    /// The other people found on the full frame (`noteOthers`), and until when they count.
-    private var unseen: (count: Int, until: Double)?
-    /// Seconds the people found on the full frame count for: the guidance asks them to leave,
-    /// then looks again at the next countdown.
-    public var othersMemory = 3.0
+    /// What the last look at the full frame found (`note`), and until when it counts.
+    private var looked: (look: FullFrameLook, until: Double)?
+    /// Seconds a look at the full frame counts for: the guidance asks for what it found (other
+    /// people to leave, a shadow off the backdrop), then looks again at the next countdown.
+    public var lookMemory = 3.0
     /// The face the motion is measured from and when, and the last speed measured.
     private var previous: (landmarks: FaceLandmarks, time: Double, scale: Double)?
     private var lastMotion: Double?
@@ -47,37 +47,48 @@ public final class FrameAnalyzer: @unchecked Sendable {
         tracker.reset()
         previous = nil
         lastMotion = nil
-        unseen = nil
+        looked = nil
     }
 
-    /// Looks for other people on `frame`, the full-resolution frame whose analysis gave
-    /// `measures`, and makes the next `othersMemory` seconds of measures say several people
-    /// when there are (`othersInView`, then `noteOthers`). Returns how many others it found.
+    /// Looks at `frame`, the full-resolution frame whose analysis gave `measures`, and makes
+    /// the next `lookMemory` seconds of measures carry what it found (`fullFrameLook`, then
+    /// `note`). Returns what it found.
     @discardableResult
-    public func lookForOthers(in frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
-        let others = try othersInView(frame, measures: measures)
-        noteOthers(others, seenAt: measures.time)
-        return others
+    public func lookAtFullFrame(_ frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> FullFrameLook {
+        let look = try fullFrameLook(frame, measures: measures)
+        note(look, seenAt: measures.time)
+        return look
     }
 
-    /// How many other people `frame`, the full-resolution frame whose analysis gave
-    /// `measures`, shows. The analysis copy shows no face under the tracker's 64 px, while the
-    /// one rule counts every face from 0.3 of the person's width (`PeopleRule`): a second face
-    /// half as wide as the student's, behind a shoulder, is found on the full frame only. A
-    /// search of the full frame is too slow for every frame (and dlib's CNN may be asked about
-    /// a half-hidden face), so the guidance makes it once, when the countdown begins, with the
-    /// detector's settings the capture uses. It changes nothing in the analyzer, so it may run
-    /// on another thread while the next frames are analysed; `noteOthers` then gives its answer.
-    public func othersInView(_ frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> Int {
-        guard let face = measures.face else { return 0 }
+    /// What `frame`, the full-resolution frame whose analysis gave `measures`, shows that the
+    /// analysis copy cannot: the other people in view, and the scene's results from the
+    /// person's mask (`ComplianceChecker.sceneResults`: a shadow on the backdrop, the top of
+    /// the hair against the frame's edge).
+    ///
+    /// The analysis copy shows no face under the tracker's 64 px, while the one rule counts
+    /// every face from 0.3 of the person's width (`PeopleRule`): a second face half as wide as
+    /// the student's, behind a shoulder, is found on the full frame only. The backdrop is judged
+    /// on the capture's frame by the mask a grabCut of it gives, which the guidance must judge
+    /// by the same function to agree with the photo's report. Both are too slow for every frame
+    /// (a full-frame scan, maybe dlib's CNN on a half-hidden face, a grabCut), so the guidance
+    /// looks once, when the countdown begins, with the settings the capture uses. It changes
+    /// nothing in the analyzer, so it may run on another thread while the next frames are
+    /// analysed; `note` then gives its answer.
+    public func fullFrameLook(_ frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> FullFrameLook {
+        guard let face = measures.face else { return FullFrameLook(others: 0, scene: []) }
         let main = face.box.scaled(by: measures.analysisScale)
-        return checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
+        let others = checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
+        // With others in view the guidance asks them to leave first; the backdrop is looked at
+        // on the countdown after.
+        guard others == 0 else { return FullFrameLook(others: others, scene: []) }
+        return FullFrameLook(others: 0, scene: checker.sceneResults(frame, landmarks: face.landmarks.transformed(scale: measures.analysisScale)))
     }
 
-    /// Makes the measures up to `othersMemory` seconds after `time` say several people when
-    /// `count` (what `othersInView` found on the frame of `time`) is more than none.
-    public func noteOthers(_ count: Int, seenAt time: Double) {
-        unseen = count > 0 ? (count, time + othersMemory) : nil
+    /// Makes the measures up to `lookMemory` seconds after `time` carry `look`, what
+    /// `fullFrameLook` found on the frame of `time`: several people when it found others, and
+    /// its scene results among the frame's checks.
+    public func note(_ look: FullFrameLook, seenAt time: Double) {
+        looked = (look, time + lookMemory)
     }
 
     /// The measures of `frame` (full resolution) taken at `time` seconds.
@@ -118,9 +129,12 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let full = image.size.scaled(by: scale)
         measures.framing = main.others.isEmpty
             ? CropSolver(spec: checker.spec).problem(landmarks.transformed(scale: scale), frame: full) : .severalPeople
-        if let unseen, time <= unseen.until, main.others.isEmpty {
-            measures.faceCount += unseen.count
-            measures.framing = .severalPeople
+        if let looked, time <= looked.until {
+            if looked.look.others > 0, main.others.isEmpty {
+                measures.faceCount += looked.look.others
+                measures.framing = .severalPeople
+            }
+            measures.checks += looked.look.scene
         }
         if let previous, previous.scale == scale, time >= previous.time, time - previous.time < motionInterval {
             measures.motion = lastMotion
@@ -133,5 +147,19 @@ public final class FrameAnalyzer: @unchecked Sendable {
         lastMotion = measures.motion
         previous = (landmarks, time, scale)
         return measures
+    }
+}
+
+/// What a look at the full frame found (`FrameAnalyzer.fullFrameLook`).
+public struct FullFrameLook: Sendable, Equatable {
+    /// Other people in view by the one rule.
+    public var others: Int
+    /// The frame's results from the person's mask (`ComplianceChecker.sceneResults`); empty
+    /// when others were in view (they are asked to leave first).
+    public var scene: [CheckResult]
+
+    public init(others: Int, scene: [CheckResult]) {
+        self.others = others
+        self.scene = scene
     }
 }

@@ -74,10 +74,10 @@ public struct GuidanceAgreement: Sendable {
             let measures = try analyzer.analyzeReduced(small, scale: scale, time: Double(step) / framesPerSecond, plate: smallPlate)
             let output = engine.update(measures)
             if output.captureNow { return (true, nil, measures) }
-            // As the station: the countdown's first frame is searched at full size for others.
-            // The station has the answer a few frames later (the search runs beside the live
-            // picture); the countdown lasts longer than the search, so the capture is the same.
-            if output.countdownBegins(at: measures.time) { try analyzer.lookForOthers(in: frame, measures: measures) }
+            // As the station: the countdown's first frame is looked at in full (others in view,
+            // the backdrop). The station has the answer a few frames later (the look runs beside
+            // the live picture); the countdown lasts longer than the look, so the capture is the same.
+            if output.countdownBegins(at: measures.time) { try analyzer.lookAtFullFrame(frame, measures: measures) }
             last = (output, measures)
         }
         return (false, last?.output.instruction?.english ?? "nothing", last?.measures)

@@ -144,11 +144,11 @@ public struct LiveSession {
     /// again within it keeps the map (the capture checks that the face's window still fits)
     /// rather than run the network once more; the countdown itself lasts 2.1 s.
     private static let forecastLife = 3.0
-    /// The search of the full frame for other people begun when the countdown began, on
-    /// another thread (`FrameAnalyzer.othersInView`: a full-frame scan and maybe dlib's CNN,
-    /// up to half a second, which the live picture must not wait for); its frame's measures
-    /// and picture, until its answer is given to the analyzer.
-    private var othersSearch: (measures: FrameMeasures, image: RGBImage, count: Beside<Int?>)?
+    /// The look at the full frame begun when the countdown began, on another thread
+    /// (`FrameAnalyzer.fullFrameLook`: a full-frame scan, maybe dlib's CNN, and a grabCut of the
+    /// person for the backdrop, up to half a second, which the live picture must not wait for);
+    /// its frame's measures and picture, until its answer is given to the analyzer.
+    private var fullFrameLook: (measures: FrameMeasures, image: RGBImage, look: Beside<FullFrameLook?>)?
     private let start = ContinuousClock.now
 
     public init(display: any StationDisplay, frames: any FrameSource, detector: FaceDetector, options: Options) {
@@ -181,7 +181,7 @@ public struct LiveSession {
         review = nil
         accepted = nil
         personForecast = nil
-        othersSearch = nil
+        fullFrameLook = nil
         engine.retake()
         analyzer.reset()
         var phaseStart = now
@@ -223,7 +223,7 @@ public struct LiveSession {
         // only the burst is decoded in full.
         let decodeScale = JPEGScale.allCases.last { frame.width / $0.rawValue >= analyzer.analysisWidth } ?? .full
         let small = analyzer.reducedCopy(of: try frame.rgbImage(scale: decodeScale))
-        takeOthersSearch(waiting: false)
+        takeFullFrameLook(waiting: false)
         let measures = try analyzer.analyzeReduced(small, scale: Double(frame.width) / Double(small.width), time: now,
                                                    plate: plates.viewImage)
         let took = ContinuousClock.now - began
@@ -253,30 +253,31 @@ public struct LiveSession {
         }
     }
 
-    /// The first frame of a countdown, decoded in full once. Other people the analysis copy is
-    /// too small to show are looked for on it beside the live picture (`othersSearch`; when
-    /// found, the frames after the answer stop the countdown and ask them to leave).
+    /// The first frame of a countdown, decoded in full once, is looked at beside the live
+    /// picture for what the analysis copy is too small to show (`fullFrameLook`: other people,
+    /// a shadow on the backdrop); when it finds something, the frames after the answer stop
+    /// the countdown and ask for it.
     private mutating func countdownBegins(measures: FrameMeasures, frame: Frame) {
         guard measures.face != nil, let image = try? frame.rgbImage() else { return }
         let analyzer = analyzer
-        othersSearch = (measures, image, Beside { try? analyzer.othersInView(image, measures: measures) })
+        fullFrameLook = (measures, image, Beside { try? analyzer.fullFrameLook(image, measures: measures) })
     }
 
-    /// Gives the analyzer the answer of the search for other people, when there is one (with
-    /// `waiting`, waits for it). A search that failed counts nobody: the capture's checks
-    /// search the frame again. When nobody else is there, the person network's map of the
-    /// search's frame is made beside the live picture while the student holds still, so that
+    /// Gives the analyzer the answer of the look at the full frame, when there is one (with
+    /// `waiting`, waits for it). A look that failed finds nothing: the capture's checks look at
+    /// the frame again. When it found nothing to ask for, the person network's map of the
+    /// look's frame is made beside the live picture while the student holds still, so that
     /// the capture does not wait for the network's pass (the capture runs the network itself
     /// when the student has moved since, or when the map is not there).
-    private mutating func takeOthersSearch(waiting: Bool) {
-        guard let search = othersSearch, let answer = waiting ? search.count.value : search.count.ready else { return }
-        othersSearch = nil
-        let others = answer ?? 0
-        analyzer.noteOthers(others, seenAt: search.measures.time)
-        guard others == 0, options.network != nil, let face = search.measures.face,
-              forecast(at: search.measures.time) == nil else { return }
-        forecastPerson(in: search.image, landmarks: face.landmarks.transformed(scale: search.measures.analysisScale),
-                       at: search.measures.time)
+    private mutating func takeFullFrameLook(waiting: Bool) {
+        guard let pending = fullFrameLook, let answer = waiting ? pending.look.value : pending.look.ready else { return }
+        fullFrameLook = nil
+        let look = answer ?? FullFrameLook(others: 0, scene: [])
+        analyzer.note(look, seenAt: pending.measures.time)
+        guard look.others == 0, !look.scene.contains(where: { $0.verdict == .fail }), options.network != nil,
+              let face = pending.measures.face, forecast(at: pending.measures.time) == nil else { return }
+        forecastPerson(in: pending.image, landmarks: face.landmarks.transformed(scale: pending.measures.analysisScale),
+                       at: pending.measures.time)
     }
 
     private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks, at time: Double) {
@@ -300,7 +301,7 @@ public struct LiveSession {
         let box = face.box.scaled(by: measures.analysisScale)
         // Rarely still running (the countdown lasts longer); its map, if it starts one, is
         // the countdown's own frame's.
-        takeOthersSearch(waiting: true)
+        takeFullFrameLook(waiting: true)
         // The operator's key skips the countdown: the map is made while the burst is taken.
         if forecast(at: measures.time) == nil, options.network != nil {
             forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)

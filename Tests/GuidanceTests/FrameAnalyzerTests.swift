@@ -118,19 +118,49 @@ struct FrameAnalyzerTests {
         let first = try analyzer.analyze(frame, time: 0)
         #expect(first.faceCount == 1, "the copy shows only the student")
         #expect(first.framing != .severalPeople)
-        #expect(try analyzer.lookForOthers(in: frame, measures: first) == 1)
+        #expect(try analyzer.lookAtFullFrame(frame, measures: first).others == 1)
         let next = try analyzer.analyze(frame, time: 0.2)
         #expect(next.faceCount == 2)
         #expect(next.framing == .severalPeople)
         #expect(GuidanceEngine().issues(in: next).contains(.framing(.severalPeople)))
-        let later = try analyzer.analyze(frame, time: 0.2 + analyzer.othersMemory + 0.1)
+        let later = try analyzer.analyze(frame, time: 0.2 + analyzer.lookMemory + 0.1)
         #expect(later.faceCount == 1, "looked for again at the next countdown")
         // Alone, nobody is found.
         let alone = RGBImage(width: 1920, height: 1080) { x, y in
             let p = x < 960 ? student.rgb(x, y) : student.rgb(959, y)
             return [p.r, p.g, p.b]
         }
-        #expect(try analyzer.lookForOthers(in: alone, measures: try analyzer.analyze(alone, time: 10)) == 0)
+        #expect(try analyzer.lookAtFullFrame(alone, measures: try analyzer.analyze(alone, time: 10)).others == 0)
+    }
+
+    @Test("a shadow on the backdrop is found on the full frame when the countdown begins and asked for a while; a plain backdrop is not")
+    func backdropShadowFromTheFullFrame() throws {
+        // The matte set's frames of one person: her shadow cast on the wall by the set's maker
+        // (scripts/matte-eval), and the same person before a plain wall.
+        func frame(_ name: String) throws -> RGBImage {
+            try ImageFile.read(DataCache.standard.matteEvaluation.appendingPathComponent(name))
+        }
+        func shadowIssue(_ m: FrameMeasures) -> GuidanceIssue? {
+            GuidanceEngine().issues(in: m).first { if case .otherCheck(.backdropShadow, _) = $0 { true } else { false } }
+        }
+        let shadowed = try frame("feat_anc__s1b_shadow_off_centre.jpg")
+        let analyzer = FrameAnalyzer(detector: try FaceDetector())
+        let first = try analyzer.analyze(shadowed, time: 0)
+        #expect(!first.checks.contains { $0.id == .backdropShadow }, "the analysis copy alone does not judge the backdrop")
+        let look = try analyzer.lookAtFullFrame(shadowed, measures: first)
+        #expect(look.others == 0)
+        #expect(look.scene.first { $0.id == .backdropShadow }?.verdict == .fail)
+        let next = try analyzer.analyze(shadowed, time: 0.2)
+        #expect(shadowIssue(next)?.instruction.english == "Your shadow falls on the backdrop: sit further from it or light it")
+        #expect(shadowIssue(next)?.group == .light)
+        let later = try analyzer.analyze(shadowed, time: 0.2 + analyzer.lookMemory + 0.1)
+        #expect(shadowIssue(later) == nil, "looked at again at the next countdown")
+
+        let plain = try frame("feat_anc__s2a_plain_near_white_wall.jpg")
+        let fresh = FrameAnalyzer(detector: try FaceDetector())
+        let plainLook = try fresh.lookAtFullFrame(plain, measures: try fresh.analyze(plain, time: 0))
+        #expect(plainLook.scene.first { $0.id == .backdropShadow }?.verdict == .pass)
+        #expect(shadowIssue(try fresh.analyze(plain, time: 0.2)) == nil)
     }
 
     @Test("a face too small for the spec photo is told to come closer")

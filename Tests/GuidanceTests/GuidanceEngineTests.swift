@@ -104,7 +104,7 @@ struct GuidanceEngineTests {
     func thresholdsInsideComplianceLimits() {
         let limits = ComplianceLimits.standard
         let covered = GuidanceThresholds(limits: limits).covered(by: limits)
-        #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure])
+        #expect(Set(covered.map(\.check)) == [.roll, .yaw, .pitch, .eyesOpen, .mouthClosed, .evenLight, .exposure, .backdropShadow])
         for (check, guidance, limit) in covered {
             #expect(guidance.side == limit.side, "\(check.rawValue)")
             // A pair without a band (the bright scene of a station that has not recorded its
@@ -173,6 +173,30 @@ struct GuidanceEngineTests {
         #expect(try run(&panel, from: 0, seconds: 1.5) { try frame($0, backdrop: nil) }.issue == .tooDark)
         var station = GuidanceEngine()
         #expect(try run(&station, from: 0, seconds: 1.5) { try frame($0, backdrop: 74) }.issue == nil)
+    }
+
+    @Test("a shadow on the backdrop that the check only warns about stops the countdown once past the guidance's entry")
+    func backdropShadowInsideTheLimit() throws {
+        let limit = ComplianceLimits.standard.backdropShadow, threshold = GuidanceThresholds().backdropShadow
+        func frame(_ time: Double, shadow: Double, verdict: Verdict? = nil) throws -> FrameMeasures {
+            var m = try measures(at: time)
+            m.checks.append(CheckResult(id: .backdropShadow, clause: "no shadow on the backdrop", value: shadow, unit: "stops",
+                                        limit: limit.description, verdict: verdict ?? limit.verdict(shadow),
+                                        hint: Hint("身后背景有阴影", "Your shadow falls on the backdrop")))
+            return m
+        }
+        let warned = (threshold.enter + limit.fail) / 2
+        #expect(limit.verdict(warned) == .warn)
+        var engine = GuidanceEngine()
+        let out = try run(&engine, from: 0, seconds: 1.5) { try frame($0, shadow: warned) }
+        #expect(out.issue?.group == .light)
+        #expect(out.instruction?.english == "Your shadow falls on the backdrop")
+        #expect(out.countdown == nil)
+        var below = GuidanceEngine()
+        #expect(try run(&below, from: 0, seconds: 1.5) { try frame($0, shadow: limit.warn - 0.05) }.issue == nil)
+        // On a busy backdrop the shadow is not judged (the darkest cell is an object there).
+        var busy = GuidanceEngine()
+        #expect(try run(&busy, from: 0, seconds: 1.5) { try frame($0, shadow: limit.fail + 1, verdict: .notChecked) }.issue == nil)
     }
 
     @Test("the yin-yang face is told which cheek is dark, where the light comes from and what to do with the lamp")
