@@ -81,7 +81,8 @@ public final class FrameAnalyzer: @unchecked Sendable {
         // With others in view the guidance asks them to leave first; the backdrop is looked at
         // on the countdown after.
         guard others == 0 else { return FullFrameLook(others: others, scene: []) }
-        return FullFrameLook(others: 0, scene: checker.sceneResults(frame, landmarks: face.landmarks.transformed(scale: measures.analysisScale)))
+        let landmarks = face.landmarks.transformed(scale: measures.analysisScale)
+        return FullFrameLook(others: 0, scene: checker.sceneResults(frame, landmarks: landmarks))
     }
 
     /// Makes the measures up to `lookMemory` seconds after `time` carry `look`, what

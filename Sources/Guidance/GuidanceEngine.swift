@@ -56,9 +56,6 @@ public struct GuidanceThresholds: Hashable, Sendable {
     /// scene counts as brighter than the station's light.
     public var brightSceneBright: GuidanceThreshold
     public var brightScene: GuidanceThreshold
-    /// The darkest backdrop cell against the median one in stops, on the full frame when the
-    /// countdown begins (`FrameAnalyzer.fullFrameLook`).
-    public var backdropShadow: GuidanceThreshold
     /// Landmark speed in inter-eye distances per second.
     public var motion = GuidanceThreshold(side: .atMost, enter: 0.6, exit: 0.35)
     /// What the thresholds were made from, to make them again for a station's backdrop.
@@ -90,7 +87,6 @@ public struct GuidanceThresholds: Hashable, Sendable {
         dimScene = inside(limits.sceneDarkness)
         brightSceneBright = inside(limits.brightSceneFaceBrightness)
         brightScene = inside(limits.sceneBrightness)
-        backdropShadow = inside(limits.backdropShadow)
     }
 
     /// These thresholds for a station whose backdrop reads `reference`: inside the limits the
@@ -109,8 +105,7 @@ public struct GuidanceThresholds: Hashable, Sendable {
          (.mouthClosed, mouth, limits.mouthOpening), (.evenLight, light, limits.lightImbalance),
          (.exposure, dark, limits.faceDarkness), (.exposure, bright, limits.faceBrightness),
          (.exposure, dimSceneDark, limits.dimSceneFaceDarkness), (.exposure, dimScene, limits.sceneDarkness),
-         (.exposure, brightSceneBright, limits.brightSceneFaceBrightness), (.exposure, brightScene, limits.sceneBrightness),
-         (.backdropShadow, backdropShadow, limits.backdropShadow)]
+         (.exposure, brightSceneBright, limits.brightSceneFaceBrightness), (.exposure, brightScene, limits.sceneBrightness)]
     }
 }
 
@@ -224,11 +219,6 @@ public struct GuidanceEngine: Sendable {
             holds(.tooDark, f.skinLightness, dim ? thresholds.dimSceneDark : thresholds.dark)
             let bright = f.sceneLightness.map { thresholds.brightScene.holds($0, active: active.contains(.tooBright)) } ?? false
             holds(.tooBright, f.skinLightness, bright ? thresholds.brightSceneBright : thresholds.bright)
-        }
-        // The backdrop's shadow (in the checks while the last look at the full frame counts)
-        // is held inside its limit as the face's figures are.
-        for check in m.checks where check.id == .backdropShadow && check.verdict != .notChecked {
-            holds(issue(for: check, in: m), check.value, thresholds.backdropShadow)
         }
         for check in m.checks where check.verdict == .fail && !Self.notJudgedLive.contains(check.id) {
             found.insert(issue(for: check, in: m))

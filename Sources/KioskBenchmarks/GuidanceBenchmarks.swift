@@ -1,3 +1,4 @@
+import Compliance
 import DataCache
 import FaceKit
 import Foundation
@@ -74,8 +75,15 @@ public struct GuidanceBenchmarks: BenchmarkSuite {
                 t += 1.0 / 15
                 blackHole(try standard.analyzeReduced(small, scale: scale, time: t, plate: plate))
             }
-            try record("look at the full \(width)×\(height) frame: others and backdrop (a countdown's first)") {
+            try record("full-frame look \(width)×\(height): others, backdrop") {
                 blackHole(try standard.lookAtFullFrame(frame, measures: first))
+            }
+            guard let face = first.face else {
+                throw FaceError.invalidInput("no face in the \(width)×\(height) benchmark frame")
+            }
+            let landmarks = face.landmarks.transformed(scale: first.analysisScale)
+            record("  of which the backdrop (grabCut)") {
+                blackHole(standard.checker.sceneResults(frame, landmarks: landmarks))
             }
         }
 

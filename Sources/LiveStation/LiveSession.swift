@@ -265,7 +265,7 @@ public struct LiveSession {
 
     /// Gives the analyzer the answer of the look at the full frame, when there is one (with
     /// `waiting`, waits for it). A look that failed finds nothing: the capture's checks look at
-    /// the frame again. When it found nothing to ask for, the person network's map of the
+    /// the frame again. When nobody else is in view, the person network's map of the
     /// look's frame is made beside the live picture while the student holds still, so that
     /// the capture does not wait for the network's pass (the capture runs the network itself
     /// when the student has moved since, or when the map is not there).
@@ -274,7 +274,7 @@ public struct LiveSession {
         fullFrameLook = nil
         let look = answer ?? FullFrameLook(others: 0, scene: [])
         analyzer.note(look, seenAt: pending.measures.time)
-        guard look.others == 0, !look.scene.contains(where: { $0.verdict == .fail }), options.network != nil,
+        guard look.others == 0, options.network != nil,
               let face = pending.measures.face, forecast(at: pending.measures.time) == nil else { return }
         forecastPerson(in: pending.image, landmarks: face.landmarks.transformed(scale: pending.measures.analysisScale),
                        at: pending.measures.time)

@@ -141,8 +141,9 @@ struct LiveSessionTests {
         #expect(display.shown.last?.image != nil && display.shown.last?.mirrored == true)
     }
 
-    /// A replay folder in which each picture appears `copies` times in a row (links, not copies).
-    private func replayFolder(_ name: String, _ pictures: [(file: String, copies: Int)]) throws -> URL {
+    /// A replay folder in which each picture of `source` appears `copies` times in a row
+    /// (links, not copies).
+    private func replayFolder(_ name: String, _ pictures: [(file: String, copies: Int)], from source: URL = stationFrames) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("live-session-\(name)-\(getpid())")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -150,7 +151,7 @@ struct LiveSessionTests {
         for picture in pictures {
             for _ in 0..<picture.copies {
                 try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(String(format: "f%04d.jpg", index)),
-                                                           withDestinationURL: stationFrames.appendingPathComponent(picture.file))
+                                                           withDestinationURL: source.appendingPathComponent(picture.file))
                 index += 1
             }
         }
@@ -237,6 +238,29 @@ struct LiveSessionTests {
         guard case .timedOut = outcome else { Issue.record("\(outcome)"); return }
         #expect(counted, "the guidance began a countdown: \(Set(display.headlines))")
         #expect(askedToLeave, "\(Set(display.headlines))")
+        #expect(!reviewed && session.lastCapture == nil, "no photo is taken")
+    }
+
+    @Test(.enabled(if: DataCache.standard.isPopulated, "\(DataCache.standard.missingMessage)"))
+    func aShadowOnTheBackdropStopsEveryCountdownAndIsNamed() throws {
+        // A woman whose shadow falls on the wall beside her (the matte set's maker casts it):
+        // the analysis copy does not judge the backdrop, the look at the full frame begun with
+        // each countdown (on another thread) does, with the capture's own check.
+        let folder = try replayFolder("backdrop-shadow", [("feat_anc__s1b_shadow_off_centre.jpg", 1)],
+                                      from: DataCache.standard.matteEvaluation)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+        let display = RecordingDisplay()
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        let outcome = try session.takePhoto(captureSeconds: 12, reviewSeconds: 5)
+
+        let counted = display.shown.contains { $0.countdown != nil }
+        let askedAboutTheShadow = display.shown.contains { $0.headline.hasPrefix("身后背景有阴影") }
+        let reviewed = display.shown.contains(where: Self.isReview)
+        guard case .timedOut = outcome else { Issue.record("\(outcome)"); return }
+        #expect(counted, "the guidance began a countdown: \(Set(display.headlines))")
+        #expect(askedAboutTheShadow, "\(Set(display.headlines))")
         #expect(!reviewed && session.lastCapture == nil, "no photo is taken")
     }
 
