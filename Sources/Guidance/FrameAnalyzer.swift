@@ -85,6 +85,15 @@ public final class FrameAnalyzer: @unchecked Sendable {
         return FullFrameLook(others: 0, scene: checker.sceneResults(frame, landmarks: landmarks))
     }
 
+    /// Whether a look at the full frame is due at `time` although no countdown begins: the last
+    /// look found something to ask for, and half its memory has passed. Its answer then comes
+    /// before the memory ends, so the instruction stays on screen until the problem is gone,
+    /// instead of giving way to "hold still" and a countdown that the next look stops again.
+    public func lookDue(at time: Double) -> Bool {
+        guard let looked, looked.look.asksForSomething else { return false }
+        return time >= looked.until - lookMemory / 2
+    }
+
     /// Makes the measures up to `lookMemory` seconds after `time` carry `look`, what
     /// `fullFrameLook` found on the frame of `time`: several people when it found others, and
     /// its scene results among the frame's checks.
@@ -163,4 +172,8 @@ public struct FullFrameLook: Sendable, Equatable {
         self.others = others
         self.scene = scene
     }
+
+    /// Whether the guidance will ask for something it found: others in view, or a scene
+    /// result that fails (the guidance holds these to the check's own verdict).
+    public var asksForSomething: Bool { others > 0 || scene.contains { $0.verdict == .fail } }
 }

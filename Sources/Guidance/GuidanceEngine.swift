@@ -329,6 +329,14 @@ public struct GuidanceEngine: Sendable {
         phase = .capturing
     }
 
+    /// The capture this engine called for is called off (what stops it became known only on
+    /// the capture's frame): back to guiding, and the steady period starts again.
+    public mutating func callOffCapture() {
+        guard case .capturing = phase else { return }
+        phase = .guiding
+        clearSince = nil
+    }
+
     /// The capture finished: show the result for review.
     public mutating func captured(passed: Bool) {
         phase = .review(passed: passed)

@@ -75,9 +75,12 @@ public struct GuidanceAgreement: Sendable {
             let output = engine.update(measures)
             if output.captureNow { return (true, nil, measures) }
             // As the station: the countdown's first frame is looked at in full (others in view,
-            // the backdrop). The station has the answer a few frames later (the look runs beside
-            // the live picture); the countdown lasts longer than the look, so the capture is the same.
-            if output.countdownBegins(at: measures.time) { try analyzer.lookAtFullFrame(frame, measures: measures) }
+            // the backdrop), and again while what the look found is asked for. The station has
+            // the answer a few frames later (the look runs beside the live picture); the
+            // countdown lasts longer than the look, so the capture is the same.
+            if output.countdownBegins(at: measures.time) || analyzer.lookDue(at: measures.time) {
+                try analyzer.lookAtFullFrame(frame, measures: measures)
+            }
             last = (output, measures)
         }
         return (false, last?.output.instruction?.english ?? "nothing", last?.measures)

@@ -244,9 +244,18 @@ public struct LiveSession {
         lastImage = small
         lastMeasures = measures
         lastOutput = output
-        if output.countdownBegins(at: measures.time) { countdownBegins(measures: measures, frame: frame) }
+        if output.countdownBegins(at: measures.time) || (fullFrameLook == nil && analyzer.lookDue(at: measures.time)) {
+            beginFullFrameLook(measures: measures, frame: frame)
+        }
         draw()
         if output.captureNow || (forceCapture && measures.face != nil) {
+            // The countdown's look, when still running (a slow or busy machine), is waited for:
+            // what it finds calls off the guidance's capture as it would have stopped the
+            // countdown. The operator's c takes the photo whatever it finds.
+            if !forceCapture, takeFullFrameLook(waiting: true)?.asksForSomething == true {
+                engine.callOffCapture()
+                return
+            }
             forceCapture = false
             engine.startCapture()
             try capture(first: try frame.rgbImage(), measures: measures)
@@ -256,8 +265,9 @@ public struct LiveSession {
     /// The first frame of a countdown, decoded in full once, is looked at beside the live
     /// picture for what the analysis copy is too small to show (`fullFrameLook`: other people,
     /// a shadow on the backdrop); when it finds something, the frames after the answer stop
-    /// the countdown and ask for it.
-    private mutating func countdownBegins(measures: FrameMeasures, frame: Frame) {
+    /// the countdown and ask for it, and a frame is looked at again while they do
+    /// (`FrameAnalyzer.lookDue`).
+    private mutating func beginFullFrameLook(measures: FrameMeasures, frame: Frame) {
         guard measures.face != nil, let image = try? frame.rgbImage() else { return }
         let analyzer = analyzer
         fullFrameLook = (measures, image, Beside { try? analyzer.fullFrameLook(image, measures: measures) })
@@ -265,19 +275,22 @@ public struct LiveSession {
 
     /// Gives the analyzer the answer of the look at the full frame, when there is one (with
     /// `waiting`, waits for it). A look that failed finds nothing: the capture's checks look at
-    /// the frame again. When nobody else is in view, the person network's map of the
+    /// the frame again. When it found nothing to ask for, the person network's map of the
     /// look's frame is made beside the live picture while the student holds still, so that
     /// the capture does not wait for the network's pass (the capture runs the network itself
     /// when the student has moved since, or when the map is not there).
-    private mutating func takeFullFrameLook(waiting: Bool) {
-        guard let pending = fullFrameLook, let answer = waiting ? pending.look.value : pending.look.ready else { return }
+    @discardableResult
+    private mutating func takeFullFrameLook(waiting: Bool) -> FullFrameLook? {
+        guard let pending = fullFrameLook, let answer = waiting ? pending.look.value : pending.look.ready else { return nil }
         fullFrameLook = nil
         let look = answer ?? FullFrameLook(others: 0, scene: [])
         analyzer.note(look, seenAt: pending.measures.time)
-        guard look.others == 0, options.network != nil,
-              let face = pending.measures.face, forecast(at: pending.measures.time) == nil else { return }
-        forecastPerson(in: pending.image, landmarks: face.landmarks.transformed(scale: pending.measures.analysisScale),
-                       at: pending.measures.time)
+        if !look.asksForSomething, options.network != nil, let face = pending.measures.face,
+           forecast(at: pending.measures.time) == nil {
+            forecastPerson(in: pending.image, landmarks: face.landmarks.transformed(scale: pending.measures.analysisScale),
+                           at: pending.measures.time)
+        }
+        return look
     }
 
     private mutating func forecastPerson(in image: RGBImage, landmarks: FaceLandmarks, at time: Double) {
@@ -299,8 +312,8 @@ public struct LiveSession {
     private mutating func capture(first: RGBImage, measures: FrameMeasures) throws {
         guard let face = measures.face else { return engine.captured(passed: false) }
         let box = face.box.scaled(by: measures.analysisScale)
-        // Rarely still running (the countdown lasts longer); its map, if it starts one, is
-        // the countdown's own frame's.
+        // Still running only when the operator's c came during a countdown; its map, if it
+        // starts one, is the countdown's own frame's.
         takeFullFrameLook(waiting: true)
         // The operator's key skips the countdown: the map is made while the burst is taken.
         if forecast(at: measures.time) == nil, options.network != nil {

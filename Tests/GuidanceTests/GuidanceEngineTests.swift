@@ -200,6 +200,25 @@ struct GuidanceEngineTests {
         #expect(try run(&busy, from: 0, seconds: 1.5) { try frame($0, shadow: limit.fail + 1, verdict: .notChecked) }.issue == nil)
     }
 
+    @Test("a capture called off on its own frame goes back to guiding, and counts down again only after a new steady period")
+    func aCalledOffCaptureStartsOver() throws {
+        var engine = GuidanceEngine()
+        var t = 0.0
+        var out = engine.update(try measures(at: t))
+        while !out.captureNow && t < 10 {
+            t += 1.0 / 15
+            out = engine.update(try measures(at: t))
+        }
+        #expect(out.captureNow)
+        engine.callOffCapture()
+        #expect(engine.phase == .guiding)
+        t += 1.0 / 15
+        let next = engine.update(try measures(at: t))
+        #expect(next.countdown == nil && !next.captureNow)
+        let later = try run(&engine, from: t + 1.0 / 15, seconds: engine.timing.steadyPeriod + 0.2) { try measures(at: $0) }
+        #expect(later.countdown != nil)
+    }
+
     @Test("the yin-yang face is told which cheek is dark, where the light comes from and what to do with the lamp")
     func yinYang() throws {
         var engine = GuidanceEngine()
