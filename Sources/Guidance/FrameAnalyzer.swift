@@ -20,7 +20,8 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// What the last look at the full frame found (`note`), and until when it counts.
     private var looked: (look: FullFrameLook, until: Double)?
     /// Seconds a look at the full frame counts for: the guidance asks for what it found (other
-    /// people to leave, a shadow off the backdrop), then looks again at the next countdown.
+    /// people to leave, a shadow off the backdrop), looking again while it does (`lookDue`),
+    /// and at the next countdown.
     public var lookMemory = 3.0
     /// The face the motion is measured from and when, and the last speed measured.
     private var previous: (landmarks: FaceLandmarks, time: Double, scale: Double)?
@@ -71,11 +72,12 @@ public final class FrameAnalyzer: @unchecked Sendable {
     /// on the capture's frame by the mask a grabCut of it gives, which the guidance must judge
     /// by the same function to agree with the photo's report. Both are too slow for every frame
     /// (a full-frame scan, maybe dlib's CNN on a half-hidden face, a grabCut), so the guidance
-    /// looks once, when the countdown begins, with the settings the capture uses. It changes
+    /// looks when the countdown begins, and again while it asks for what a look found
+    /// (`lookDue`), with the settings the capture uses. It changes
     /// nothing in the analyzer, so it may run on another thread while the next frames are
     /// analysed; `note` then gives its answer.
     public func fullFrameLook(_ frame: RGBImage, measures: FrameMeasures) throws(FaceError) -> FullFrameLook {
-        guard let face = measures.face else { return FullFrameLook(others: 0, scene: []) }
+        guard let face = measures.face else { return .nothing }
         let main = face.box.scaled(by: measures.analysisScale)
         let others = checker.people.others(try detector.people(in: frame, rule: checker.people, main: main), main: main).count
         // With others in view the guidance asks them to leave first; the backdrop is looked at
@@ -172,6 +174,10 @@ public struct FullFrameLook: Sendable, Equatable {
         self.others = others
         self.scene = scene
     }
+
+    /// A look that found nobody else and no scene result (no face to look around, or a look
+    /// that could not be made).
+    public static let nothing = FullFrameLook(others: 0, scene: [])
 
     /// Whether the guidance will ask for something it found: others in view, or a scene
     /// result that fails (the guidance holds these to the check's own verdict).

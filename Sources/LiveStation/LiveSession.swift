@@ -251,8 +251,10 @@ public struct LiveSession {
         if output.captureNow || (forceCapture && measures.face != nil) {
             // The countdown's look, when still running (a slow or busy machine), is waited for:
             // what it finds calls off the guidance's capture as it would have stopped the
-            // countdown. The operator's c takes the photo whatever it finds.
-            if !forceCapture, takeFullFrameLook(waiting: true)?.asksForSomething == true {
+            // countdown (its map, if it starts one, is the countdown's own frame's). The
+            // operator's c takes the photo whatever it finds.
+            let look = takeFullFrameLook(waiting: true)
+            if !forceCapture, look?.asksForSomething == true {
                 engine.callOffCapture()
                 return
             }
@@ -283,7 +285,7 @@ public struct LiveSession {
     private mutating func takeFullFrameLook(waiting: Bool) -> FullFrameLook? {
         guard let pending = fullFrameLook, let answer = waiting ? pending.look.value : pending.look.ready else { return nil }
         fullFrameLook = nil
-        let look = answer ?? FullFrameLook(others: 0, scene: [])
+        let look = answer ?? .nothing
         analyzer.note(look, seenAt: pending.measures.time)
         if !look.asksForSomething, options.network != nil, let face = pending.measures.face,
            forecast(at: pending.measures.time) == nil {
@@ -312,9 +314,6 @@ public struct LiveSession {
     private mutating func capture(first: RGBImage, measures: FrameMeasures) throws {
         guard let face = measures.face else { return engine.captured(passed: false) }
         let box = face.box.scaled(by: measures.analysisScale)
-        // Still running only when the operator's c came during a countdown; its map, if it
-        // starts one, is the countdown's own frame's.
-        takeFullFrameLook(waiting: true)
         // The operator's key skips the countdown: the map is made while the burst is taken.
         if forecast(at: measures.time) == nil, options.network != nil {
             forecastPerson(in: first, landmarks: face.landmarks.transformed(scale: measures.analysisScale), at: measures.time)

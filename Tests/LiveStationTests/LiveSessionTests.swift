@@ -158,6 +158,17 @@ struct LiveSessionTests {
         return folder
     }
 
+    /// `folder` replayed at 10 frames a second through one photo's live loop with nobody at the
+    /// keys: 12 s for the capture, 5 s on a review. What was shown, the session, and how it ended.
+    private func replayUnattended(_ folder: URL) throws -> (display: RecordingDisplay, session: LiveSession, outcome: LiveSession.Outcome) {
+        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
+        defer { frames.stop() }
+        let display = RecordingDisplay()
+        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
+        let outcome = try session.takePhoto(captureSeconds: 12, reviewSeconds: 5)
+        return (display, session, outcome)
+    }
+
     private static func isReview(_ content: ScreenContent) -> Bool { content.headline.hasPrefix("照片") && content.headline.contains("R") }
 
     @Test(.enabled(if: stationFramesPresent, "\(stationFramesMissing)"))
@@ -225,11 +236,7 @@ struct LiveSessionTests {
         // empty backdrop first, for the plate that judges the exposure as at a station.
         let folder = try replayFolder("second-behind", [("plate_fr_obama3_a.jpg", 40), ("fr_obama3__secondbehind1.jpg", 300)])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
-        defer { frames.stop() }
-        let display = RecordingDisplay()
-        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
-        let outcome = try session.takePhoto(captureSeconds: 12, reviewSeconds: 5)
+        let (display, session, outcome) = try replayUnattended(folder)
 
         // Plain Booleans: the screens are too many to print when an expectation fails.
         let counted = display.shown.contains { $0.countdown != nil }
@@ -249,11 +256,7 @@ struct LiveSessionTests {
         let folder = try replayFolder("backdrop-shadow", [("feat_anc__s1b_shadow_off_centre.jpg", 1)],
                                       from: DataCache.standard.matteEvaluation)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let frames = try SourceSpec(parsing: "replay:\(folder.path)@10").open()
-        defer { frames.stop() }
-        let display = RecordingDisplay()
-        var session = LiveSession(display: display, frames: frames, detector: try FaceDetector(), options: options())
-        let outcome = try session.takePhoto(captureSeconds: 12, reviewSeconds: 5)
+        let (display, session, outcome) = try replayUnattended(folder)
 
         let counted = display.shown.contains { $0.countdown != nil }
         let firstAsked = display.shown.firstIndex { $0.headline.hasPrefix("身后背景有阴影") }
