@@ -113,27 +113,7 @@ public struct GuidanceAgreement: Sendable {
     /// finishes.
     public static func run(_ set: EvaluationSet, workers: [GuidanceAgreement],
                            progress: @escaping @Sendable (Outcome) -> Void = { _ in }) throws -> [Outcome] {
-        let results = Results(count: set.cases.count)
-        DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
-            for index in stride(from: worker, to: set.cases.count, by: workers.count) {
-                let result = Result { try workers[worker].outcome(set.cases[index], in: set) }
-                results.store(result, at: index)
-                if case let .success(outcome) = result { progress(outcome) }
-            }
-        }
-        return try results.all()
-    }
-
-    /// The outcomes as the workers finish them.
-    private final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [Result<Outcome, any Error>?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func store(_ result: Result<Outcome, any Error>, at index: Int) { lock.withLock { slots[index] = result } }
-
-        func all() throws -> [Outcome] { try lock.withLock { try slots.map { try $0!.get() } } }
+        try set.map(workers: workers, progress: progress) { worker, item in try worker.outcome(item, in: set) }
     }
 }
 

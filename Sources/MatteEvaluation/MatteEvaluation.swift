@@ -34,38 +34,51 @@ public struct MatteEvaluation: Sendable {
         self.detector = detector
     }
 
-    /// Every case of `set` through every path in `paths`. `photos`, when given, receives each
+    /// One case of `set` through every path in `paths`. `photos`, when given, receives each
     /// photo as `<case>.<path>.jpg` for looking at.
-    public func run(_ set: EvaluationSet, paths: [Path] = Path.allCases, photos: URL? = nil,
-                    progress: (Outcome) -> Void = { _ in }) throws -> [Outcome] {
+    public func outcomes(of item: EvaluationSet.Case, in set: EvaluationSet, paths: [Path] = Path.allCases,
+                         photos: URL? = nil) throws -> [Outcome] {
+        let frame = try ImageFile.read(set.url(item.frame))
+        let alpha = try ImageFile.read(set.url(item.alpha)).grayscale()
+        let plate = try item.plate.map { try ImageFile.read(set.url($0)) }
+        let person = Standardizer.mainFace(try detector.detect(in: frame))
+        // The network's map of the frame is made once for both paths, as the station makes it
+        // once, during the countdown, for the capture (`PersonSegmenter.earlierMap`).
+        var standardizer = standardizer
+        if case let .success(face) = person {
+            standardizer.segmenter.earlierMap = try? standardizer.segmenter.personMap(frame, face: FaceGeometry(face.landmarks))
+        }
         var outcomes: [Outcome] = []
-        for item in set.cases {
-            let frame = try ImageFile.read(set.url(item.frame))
-            let alpha = try ImageFile.read(set.url(item.alpha)).grayscale()
-            let plate = try item.plate.map { try ImageFile.read(set.url($0)) }
-            let faces = try detector.detect(in: frame)
-            for path in paths {
-                if path == .plate && (plate == nil || item.plateUsable == false) { continue }
-                var outcome = Outcome(name: item.name, set: item.set ?? "", path: path, score: nil, refusal: nil,
-                                      mustGivePhoto: item.mustGivePhoto, scored: !item.hasSecondPerson)
-                do {
-                    let face = try Standardizer.mainFace(faces).get()
-                    let photo = try standardizer.standardize(frame, landmarks: face.landmarks,
-                                                             plate: path == .plate ? plate : nil)
-                    outcome.score = MatteScore(photo: photo, frame: frame, trueAlpha: alpha,
-                                               background: standardizer.spec.background)
-                    if let photos {
-                        let file = photos.appendingPathComponent("\(item.name).\(path == .plate ? "plate" : "noplate").jpg")
-                        try Data(photo.jpeg).write(to: file)
-                    }
-                } catch {
-                    outcome.refusal = "\(error)"
+        for path in paths {
+            if path == .plate && (plate == nil || item.plateUsable == false) { continue }
+            var outcome = Outcome(name: item.name, set: item.set ?? "", path: path, score: nil, refusal: nil,
+                                  mustGivePhoto: item.mustGivePhoto, scored: !item.hasSecondPerson)
+            do {
+                let face = try person.get()
+                let photo = try standardizer.standardize(frame, landmarks: face.landmarks,
+                                                         plate: path == .plate ? plate : nil)
+                outcome.score = MatteScore(photo: photo, frame: frame, trueAlpha: alpha,
+                                           background: standardizer.spec.background)
+                if let photos {
+                    let file = photos.appendingPathComponent("\(item.name).\(path == .plate ? "plate" : "noplate").jpg")
+                    try Data(photo.jpeg).write(to: file)
                 }
-                outcomes.append(outcome)
-                progress(outcome)
+            } catch {
+                outcome.refusal = "\(error)"
             }
+            outcomes.append(outcome)
         }
         return outcomes
+    }
+
+    /// Every case of `set` through every path in `paths`, shared out among `workers` (each
+    /// with its own detector and network: they serialise their calls), in the set's order;
+    /// `progress` hears each outcome as it is made.
+    public static func run(_ set: EvaluationSet, workers: [MatteEvaluation], paths: [Path] = Path.allCases,
+                           photos: URL? = nil, progress: @escaping @Sendable (Outcome) -> Void = { _ in }) throws -> [Outcome] {
+        try set.map(workers: workers, progress: { $0.forEach(progress) }) { worker, item in
+            try worker.outcomes(of: item, in: set, paths: paths, photos: photos)
+        }.flatMap { $0 }
     }
 }
 

@@ -24,13 +24,11 @@ struct AgreementCommand: ParsableCommand {
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var person: NetworkOption
 
-    @Option(help: "Frames evaluated at once (default: the number of processors).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
 
     func run() throws {
         let folders = evaluation.folders(default: [DataCache.standard.matteEvaluation, DataCache.stationFrames])
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
-        let workers = try (0..<jobs).map { _ in
+        let workers = try parallel.workers {
             GuidanceAgreement(detector: try FaceDetector(), standardizer: try person.standardizer(), checker: ComplianceChecker())
         }
         let pinned = try evaluation.pinned(AgreementLimits.File.self)

@@ -53,6 +53,21 @@ struct EvaluationOptions: ParsableArguments {
     }
 }
 
+/// How many frames an evaluation that makes photos works on at once.
+struct JobsOption: ParsableArguments {
+    @Option(help: "Frames evaluated at once, each with its own face detector and person network; the default is the number of processors here.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+    }
+
+    /// One worker per job, each made by `make` (each its own detector and network).
+    func workers<Worker>(_ make: () throws -> Worker) rethrows -> [Worker] {
+        try (0..<jobs).map { _ in try make() }
+    }
+}
+
 /// The person network the standardiser segments with, for the evaluations that make photos.
 struct NetworkOption: ParsableArguments {
     @Option(help: "The person network (ONNX), or `none` for grabCut alone (default: u2netp.onnx in the data cache's models/).")

@@ -28,6 +28,7 @@ struct MatteCommand: ParsableCommand {
 
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var person: NetworkOption
+    @OptionGroup var parallel: JobsOption
 
     /// The `--path` values: the evaluation's paths as a command line spells them.
     enum PathChoice: String, ExpressibleByArgument, CaseIterable {
@@ -48,14 +49,16 @@ struct MatteCommand: ParsableCommand {
         let paths = path.map { [$0.path] } ?? MatteEvaluation.Path.allCases
         let photoFolder = photos.map { URL(fileURLWithPath: $0) }
         if let photoFolder { try FileManager.default.createDirectory(at: photoFolder, withIntermediateDirectories: true) }
-        let matte = MatteEvaluation(standardizer: try person.standardizer(), detector: try FaceDetector(models: .defaults()))
+        let workers = try parallel.workers {
+            MatteEvaluation(standardizer: try person.standardizer(), detector: try FaceDetector(models: .defaults()))
+        }
         let pinned = try evaluation.pinned(MatteLimits.File.self)
         var broken: [String] = []
         var all: [MatteEvaluation.Outcome] = []
         for folder in folders {
             var set = try EvaluationSet(folder: folder)
             set.cases = set.cases.filter { evaluation.includes($0.name) }
-            let outcomes = try matte.run(set, paths: paths, photos: photoFolder) { o in
+            let outcomes = try MatteEvaluation.run(set, workers: workers, paths: paths, photos: photoFolder) { o in
                 if let s = o.score {
                     print(String(format: "%@ %@: lost %.2f%% kept %.2f%% mae %.3f band %.3f", o.name, o.path.rawValue,
                                  100 * s.personLost, 100 * s.backdropKept, s.matteError, s.hairBandError))
