@@ -19,9 +19,11 @@ public final class FrameAnalyzer: @unchecked Sendable {
     private let tracker: FaceTracker
     /// What the last look at the full frame found (`note`), and until when it counts.
     private var looked: (look: FullFrameLook, until: Double)?
-    /// Seconds a look at the full frame counts for: the guidance asks for what it found (other
-    /// people to leave, a shadow off the backdrop), looking again while it does (`lookDue`),
-    /// and at the next countdown.
+    /// Seconds a look at the full frame that found nothing to ask for counts (its scene results
+    /// join the frame's checks). One that found something (other people to leave, a shadow off
+    /// the backdrop) counts until the next look answers: the guidance asks for it and looks
+    /// again from half this time on (`lookDue`), so the instruction cannot lapse into "hold
+    /// still" on a machine so busy that the next look answers after this time.
     public var lookMemory = 3.0
     /// The face the motion is measured from and when, and the last speed measured.
     private var previous: (landmarks: FaceLandmarks, time: Double, scale: Double)?
@@ -88,17 +90,18 @@ public final class FrameAnalyzer: @unchecked Sendable {
     }
 
     /// Whether a look at the full frame is due at `time` although no countdown begins: the last
-    /// look found something to ask for, and half its memory has passed. Its answer then comes
-    /// before the memory ends, so the instruction stays on screen until the problem is gone,
-    /// instead of giving way to "hold still" and a countdown that the next look stops again.
+    /// look found something to ask for, and half `lookMemory` has passed. What it found is asked
+    /// for until this look answers, so the instruction stays on screen until a look finds the
+    /// problem gone, instead of giving way to "hold still" and a countdown the next look stops.
     public func lookDue(at time: Double) -> Bool {
         guard let looked, looked.look.asksForSomething else { return false }
         return time >= looked.until - lookMemory / 2
     }
 
-    /// Makes the measures up to `lookMemory` seconds after `time` carry `look`, what
-    /// `fullFrameLook` found on the frame of `time`: several people when it found others, and
-    /// its scene results among the frame's checks.
+    /// Makes the measures after `time` carry `look`, what `fullFrameLook` found on the frame of
+    /// `time` (several people when it found others, and its scene results among the frame's
+    /// checks): until the next look answers when it asks for something, else for `lookMemory`
+    /// seconds.
     public func note(_ look: FullFrameLook, seenAt time: Double) {
         looked = (look, time + lookMemory)
     }
@@ -141,7 +144,7 @@ public final class FrameAnalyzer: @unchecked Sendable {
         let full = image.size.scaled(by: scale)
         measures.framing = main.others.isEmpty
             ? CropSolver(spec: checker.spec).problem(landmarks.transformed(scale: scale), frame: full) : .severalPeople
-        if let looked, time <= looked.until {
+        if let looked, looked.look.asksForSomething || time <= looked.until {
             if looked.look.others > 0, main.others.isEmpty {
                 measures.faceCount += looked.look.others
                 measures.framing = .severalPeople

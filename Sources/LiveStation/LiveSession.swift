@@ -247,21 +247,20 @@ public struct LiveSession {
         if output.countdownBegins(at: measures.time) || (fullFrameLook == nil && analyzer.lookDue(at: measures.time)) {
             beginFullFrameLook(measures: measures, frame: frame)
         }
-        draw()
-        if output.captureNow || (forceCapture && measures.face != nil) {
-            // The countdown's look, when still running (a slow or busy machine), is waited for:
-            // what it finds calls off the guidance's capture as it would have stopped the
-            // countdown (its map, if it starts one, is the countdown's own frame's). The
-            // operator's c takes the photo whatever it finds.
-            let look = takeFullFrameLook(waiting: true)
-            if !forceCapture, look?.asksForSomething == true {
-                engine.callOffCapture()
-                return
-            }
-            forceCapture = false
-            engine.startCapture()
-            try capture(first: try frame.rgbImage(), measures: measures)
+        guard output.captureNow || (forceCapture && measures.face != nil) else { return draw() }
+        // The countdown's look, when still running (a slow or busy machine), is waited for:
+        // what it finds calls off the guidance's capture as it would have stopped the countdown
+        // (its map, if it starts one, is the countdown's own frame's). This frame is then not
+        // drawn, so the screen never says it is taking a photo it does not take; the next one
+        // asks for what the look found. The operator's c takes the photo whatever it finds.
+        let look = takeFullFrameLook(waiting: true)
+        if !forceCapture, look?.asksForSomething == true {
+            return engine.callOffCapture()
         }
+        draw()
+        forceCapture = false
+        engine.startCapture()
+        try capture(first: try frame.rgbImage(), measures: measures)
     }
 
     /// The first frame of a countdown, decoded in full once, is looked at beside the live

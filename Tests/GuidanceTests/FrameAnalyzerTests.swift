@@ -104,7 +104,7 @@ struct FrameAnalyzerTests {
         #expect(GuidanceEngine().issues(in: m).contains(.framing(.severalPeople)))
     }
 
-    @Test("a second face too small for the analysis copy is found on the full frame when the countdown begins, and counts for a while")
+    @Test("a second face too small for the analysis copy is found on the full frame when the countdown begins, and counts until a look finds it gone")
     func secondPersonTooSmallForTheCopy() throws {
         // A 1920-px frame: the student large on the left, a face about a third as wide (over the
         // rule's 0.3) on the right, which the 640-px copy shows at under the tracker's 64 px.
@@ -123,17 +123,18 @@ struct FrameAnalyzerTests {
         #expect(next.faceCount == 2)
         #expect(next.framing == .severalPeople)
         #expect(GuidanceEngine().issues(in: next).contains(.framing(.severalPeople)))
-        let later = try analyzer.analyze(frame, time: 0.2 + analyzer.lookMemory + 0.1)
-        #expect(later.faceCount == 1, "looked for again at the next countdown")
-        // Alone, nobody is found.
+        let late = try analyzer.analyze(frame, time: 0.2 + 2 * analyzer.lookMemory)
+        #expect(late.faceCount == 2, "counted however late the next look answers")
+        // Alone, nobody is found, and from that look on the student is counted alone.
         let alone = RGBImage(width: 1920, height: 1080) { x, y in
             let p = x < 960 ? student.rgb(x, y) : student.rgb(959, y)
             return [p.r, p.g, p.b]
         }
         #expect(try analyzer.lookAtFullFrame(alone, measures: try analyzer.analyze(alone, time: 10)).others == 0)
+        #expect(try analyzer.analyze(alone, time: 10.2).faceCount == 1)
     }
 
-    @Test("a shadow on the backdrop is found on the full frame when the countdown begins and asked for a while; a plain backdrop is not")
+    @Test("a shadow on the backdrop is found on the full frame when the countdown begins and asked for until a look finds it gone; a plain backdrop is not")
     func backdropShadowFromTheFullFrame() throws {
         // The matte set's frames of one person: her shadow cast on the wall by the set's maker
         // (scripts/matte-eval), and the same person before a plain wall.
@@ -153,8 +154,14 @@ struct FrameAnalyzerTests {
         let next = try analyzer.analyze(shadowed, time: 0.2)
         #expect(shadowIssue(next)?.instruction.english == "Your shadow falls on the backdrop: sit further from it or light it")
         #expect(shadowIssue(next)?.group == .light)
-        let later = try analyzer.analyze(shadowed, time: 0.2 + analyzer.lookMemory + 0.1)
-        #expect(shadowIssue(later) == nil, "looked at again at the next countdown")
+        // However late the next look answers (a busy machine), the shadow stays asked for.
+        #expect(analyzer.lookDue(at: 0.2 + analyzer.lookMemory / 2))
+        let late = 0.2 + 2 * analyzer.lookMemory
+        #expect(shadowIssue(try analyzer.analyze(shadowed, time: late)) != nil)
+        // Once a look finds it gone (the student moved away from the wall), it is not.
+        analyzer.note(.nothing, seenAt: late)
+        #expect(shadowIssue(try analyzer.analyze(shadowed, time: late + 0.2)) == nil)
+        #expect(!analyzer.lookDue(at: late + analyzer.lookMemory))
 
         let plain = try frame("feat_anc__s2a_plain_near_white_wall.jpg")
         let fresh = FrameAnalyzer(detector: try FaceDetector())
